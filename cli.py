@@ -1,0 +1,157 @@
+"""``transim``: the command line of the city energy-transition simulator.
+
+The only place that prints for users and exits. Exit codes: 0 success,
+2 bad input, 3 infeasible or not solved, 4 not reproduced, 1 internal error
+(traceback only with ``--debug``), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.errors import InfeasibleError, SimulatorError
+
+app = typer.Typer(
+    name="transim",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="Least-cost energy-transition plans for a city, scenario by scenario (Wuhan first).",
+    pretty_exceptions_enable=False,
+)
+
+_T0 = time.perf_counter()
+
+
+def progress(message: str) -> None:
+    typer.echo(f"[{time.perf_counter() - _T0:6.1f} s] {message}", err=True)
+
+
+def _fail(exc: BaseException, debug: bool) -> None:
+    if debug:
+        raise exc
+    if isinstance(exc, KeyboardInterrupt):
+        typer.echo("interrupted; nothing was written", err=True)
+        raise typer.Exit(130)
+    if isinstance(exc, SimulatorError):
+        kind = {2: "input error", 3: "not solved", 4: "not reproduced"}.get(exc.exit_code, "error")
+        text = str(exc)
+        n = len(exc.problems)
+        head = f"{kind}: {n} problem{'s' if n != 1 else ''} found" if n else f"{kind}:"
+        typer.echo(head if not n else head + "\n" + text, err=True) if n else typer.echo(f"{head} {text}", err=True)
+        raise typer.Exit(exc.exit_code)
+    typer.echo(f"internal error: {type(exc).__name__}: {exc}\n(run again with --debug for a traceback)", err=True)
+    raise typer.Exit(1)
+
+
+def _time_overrides(hours: int | None, days: int | None) -> dict:
+    if hours is not None and days is not None:
+        raise typer.BadParameter("give --hours or --days, not both")
+    if hours is not None:
+        if hours != 8760:
+            raise typer.BadParameter("--hours takes 8760 (the full chronology)")
+        return {"time": {"hours": 8760}}
+    if days is not None:
+        return {"time": {"days": days, "hours": None}}
+    return {}
+
+
+Debug = Annotated[bool, typer.Option("--debug", help="show a traceback on errors")]
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    hours: Annotated[int | None, typer.Option(help="8760 for the full chronology")] = None,
+    days: Annotated[int | None, typer.Option(help="representative days")] = None,
+    debug: Debug = False,
+) -> None:
+    """Load the scenario, check its inputs and build the model, without solving."""
+    from simulator import pipeline
+
+    try:
+        prepared = pipeline.prepare(scenario, _time_overrides(hours, days), progress)
+        model = pipeline.build(prepared)
+        n_var = sum(1 for _ in model.component_data_objects(ctype=__import__("pyomo.environ").environ.Var))
+        typer.echo(
+            f"{scenario}: valid — {prepared.scenario.name}, years {prepared.scenario.years[0]}–{prepared.scenario.years[-1]}, "
+            f"{prepared.time.label}, {len(prepared.scenario.spec.targets)} targets, {n_var} variables"
+        )
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    out: Annotated[Path, typer.Option(help="folder for run folders")] = Path("outputs"),
+    hours: Annotated[int | None, typer.Option(help="8760 for the full chronology")] = None,
+    days: Annotated[int | None, typer.Option(help="representative days")] = None,
+    soft_targets: Annotated[bool, typer.Option("--soft-targets", help="treat every target as soft (penalised shortfall)")] = False,
+    debug: Debug = False,
+) -> None:
+    """Solve a scenario and write a run folder under OUT/<scenario>/<timestamp>/."""
+    from simulator import pipeline, runs
+
+    try:
+        prepared = pipeline.prepare(scenario, _time_overrides(hours, days), progress)
+        outcome = pipeline.run(prepared, soft_targets=soft_targets, progress=progress)
+        progress("writing the run folder")
+        folder = runs.write_run(outcome, out, command=sys.argv, extra_writers=_writers())
+    except InfeasibleError as exc:
+        if debug:
+            raise
+        typer.echo(f"not solved: {exc}", err=True)
+        raise typer.Exit(3) from None
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+        return
+    _summary(outcome, folder)
+
+
+def _writers():
+    """Extra run-folder writers (charts, IAMC, report) where available."""
+    writers = []
+    try:
+        from simulator import charts
+
+        writers.append(charts.write_run_charts)
+    except (ImportError, AttributeError):
+        pass
+    return writers
+
+
+def _summary(outcome, folder: Path) -> None:
+    res = outcome.result
+    typer.echo(f"status: {res.status}")
+    typer.echo(f"objective: {res.objective:,.1f} M CNY (present value, {outcome.prepared.scenario.spec.years.base} prices)")
+    if res.warnings:
+        typer.echo(f"HiGHS warnings: {len(res.warnings)} (see highs.log)")
+    card = outcome.tables["scorecard"]
+    if not card.empty:
+        typer.echo("targets:")
+        for _, r in card.iterrows():
+            mark = "met   " if r["met"] else "MISSED"
+            typer.echo(
+                f"  {mark} {r['id']:<26} {r['clause']:<8} {r['indicator']} {r['sense']} {r['target']:.4g} {r['unit']} "
+                f"in {r['year']}: {r['value']:.4g}; shadow price {r['shadow_price']:.4g} {r['shadow_price_unit']}"
+            )
+    t = outcome.timings
+    typer.echo(
+        f"timings: load {t['load_s']:.2f} s, slices {t['timeslices_s']:.2f} s, build {t['build_s']:.2f} s, "
+        f"solve {t['solve_s']:.2f} s (HiGHS {t['highs_run_s']:.2f} s), results {t['results_s']:.2f} s"
+    )
+    typer.echo(f"run folder: {folder}")
+
+
+def main() -> None:  # console-script entry point
+    app()
+
+
+if __name__ == "__main__":
+    main()

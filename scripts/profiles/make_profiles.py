@@ -1,0 +1,606 @@
+"""Synthetic typical-year hourly profiles for Wuhan (source id: wuhan-profiles-2023).
+
+Writes inputs/wuhan/profiles_hourly.csv: 8,760 rows for calendar year 2023,
+local time UTC+8, hour 0 = 2023-01-01 00:00 (a Sunday). Each row stands for the
+hour [t, t+1); solar and weather quantities are evaluated at the mid-point.
+
+Deterministic: one numpy Generator with a fixed seed, numpy/pandas only.
+Run from the repository root:
+
+    /work/venv/bin/python scripts/profiles/make_profiles.py
+
+The method, equations and calibration targets are documented in
+scripts/profiles/METHOD.md.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SEED = 20230101
+OUT = Path("inputs/wuhan/profiles_hourly.csv")
+SOURCE_ID = "wuhan-profiles-2023"
+
+# --- site ------------------------------------------------------------------
+LAT_DEG = 30.6
+LON_DEG = 114.3
+TZ_MERIDIAN_DEG = 120.0  # UTC+8
+ALBEDO = 0.20
+
+# --- calibration targets -----------------------------------------------------
+TARGET_PV_UTILITY_FLH = 1000.0  # h/yr, Hubei grid data (hubei-pv-hours)
+TARGET_WIND_FLH = 2000.0  # h/yr, Wuhan low-wind onshore (estimate)
+TARGET_CITY_LOAD_FACTOR = 0.585  # 81.9 TWh / (8760 h x ~16 GW)
+
+# Monthly mean air temperature, Wuhan (deg C), climate normals (CMA; estimate)
+T_MONTHLY = np.array([4.0, 6.3, 11.0, 17.2, 22.3, 26.0, 29.0, 28.6, 24.1, 18.3, 11.9, 6.2])
+T_DIURNAL_RANGE = 7.0  # K, peak-to-trough, scaled by sunniness below
+
+# Relative monthly clear-sky index pattern (ratio of all-sky to clear-sky GHI),
+# before calibration. Shape: cloudy winter, Meiyu dip Jun-early Jul,
+# sunniest Aug-Sep. The calibration shifts all months together (logit space).
+KC_MONTHLY = np.array([0.42, 0.43, 0.46, 0.52, 0.55, 0.48, 0.58, 0.66, 0.63, 0.57, 0.52, 0.47])
+
+# Wind: monthly relative wind speed (spring and winter windier), diurnal
+WIND_MONTHLY = np.array([1.05, 1.08, 1.15, 1.12, 1.00, 0.93, 0.92, 0.86, 0.88, 0.93, 1.00, 1.04])
+
+# Green-import channel: monthly hydro availability (western Hubei / Sichuan)
+HYDRO_MONTHLY = np.array([0.28, 0.26, 0.33, 0.50, 0.72, 0.86, 0.93, 0.90, 0.82, 0.68, 0.45, 0.32])
+
+# Load-factor weights of the city mix (fractions of annual city energy)
+CITY_WEIGHTS = {
+    "load_industry": 0.49,
+    "load_residential": 0.19,
+    "load_public": 0.08,
+    "load_commercial": 0.20,
+    "load_ev_home": 0.010,
+    "load_ev_public": 0.004,
+    "load_ev_fast": 0.006,
+    "load_other": 0.02,
+}
+
+# 2023 public holidays relevant to load (State Council schedule 2023)
+SPRING_FESTIVAL = ("2023-01-21", "2023-01-27")
+GOLDEN_WEEK = ("2023-09-29", "2023-10-06")
+OTHER_HOLIDAYS = [
+    ("2023-01-01", "2023-01-02"),  # New Year
+    ("2023-04-05", "2023-04-05"),  # Qingming
+    ("2023-04-29", "2023-05-03"),  # Labour Day
+    ("2023-06-22", "2023-06-24"),  # Dragon Boat
+]
+# Make-up working days (调休) in 2023 that fall on a weekend
+MAKEUP_WORKDAYS = ["2023-01-28", "2023-01-29", "2023-04-23", "2023-05-06", "2023-06-25", "2023-10-07", "2023-10-08"]
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+
+def periodic_monthly(values: np.ndarray, doy: np.ndarray, iters: int = 6) -> np.ndarray:
+    """Smooth periodic curve through monthly values, evaluated at fractional day
+    of year `doy` (1-based). Anchors at mid-month are adjusted iteratively so
+    that each month's mean of the curve equals the given monthly value."""
+    month_len = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    mid = np.cumsum(month_len) - month_len / 2.0 + 0.5
+    grid = np.arange(1, 366) + 0.5  # mid-day of each day
+    month_of_day = np.repeat(np.arange(12), month_len)
+    anchors = values.astype(float).copy()
+
+    def interp(a, x):
+        xp = np.concatenate([mid - 365, mid, mid + 365])
+        fp = np.concatenate([a, a, a])
+        return np.interp(x, xp, fp)
+
+    for _ in range(iters):
+        daily = interp(anchors, grid)
+        mmean = np.array([daily[month_of_day == m].mean() for m in range(12)])
+        anchors = anchors + (values - mmean)
+    return interp(anchors, doy)
+
+
+def ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
+    """Stationary AR(1) series with unit variance."""
+    eps = rng.standard_normal(n)
+    x = np.empty(n)
+    x[0] = eps[0]
+    s = math.sqrt(1.0 - phi * phi)
+    for i in range(1, n):
+        x[i] = phi * x[i - 1] + s * eps[i]
+    return x
+
+
+def demean_by_month(x_daily: np.ndarray) -> np.ndarray:
+    """Remove each calendar month's mean from a daily series, so that the
+    noise does not move the monthly climatology of a typical year."""
+    month_len = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    m = np.repeat(np.arange(12), month_len)
+    means = np.bincount(m, weights=x_daily) / month_len
+    return x_daily - means[m]
+
+
+def norm_cdf(z: np.ndarray) -> np.ndarray:
+    """Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7)."""
+    x = np.abs(z) / math.sqrt(2.0)
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    erf = 1.0 - poly * np.exp(-x * x)
+    return 0.5 * (1.0 + np.sign(z) * erf)
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def logit(p):
+    return np.log(p / (1.0 - p))
+
+
+def bisect(f, lo, hi, target, tol=1e-9, iters=200):
+    """Find x in [lo, hi] with f(x) = target for increasing f."""
+    flo = f(lo) - target
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        fm = f(mid) - target
+        if (fm > 0) == (flo > 0):
+            lo, flo = mid, fm
+        else:
+            hi = mid
+        if hi - lo < tol:
+            break
+    return 0.5 * (lo + hi)
+
+
+def window(h: np.ndarray, start: float, end: float) -> np.ndarray:
+    """1 where hour-of-day h lies in [start, end) (wrapping past midnight)."""
+    if start <= end:
+        return ((h >= start) & (h < end)).astype(float)
+    return ((h >= start) | (h < end)).astype(float)
+
+
+def bump(h: np.ndarray, centre: float, width: float) -> np.ndarray:
+    """Circular Gaussian bump on the 24-h clock."""
+    d = (h - centre + 12.0) % 24.0 - 12.0
+    return np.exp(-0.5 * (d / width) ** 2)
+
+
+# ---------------------------------------------------------------------------
+# calendar
+# ---------------------------------------------------------------------------
+
+
+def calendar() -> pd.DataFrame:
+    ts = pd.date_range("2023-01-01 00:00", periods=8760, freq="h")
+    cal = pd.DataFrame(
+        {
+            "hour": np.arange(8760),
+            "month": ts.month,
+            "day_of_year": ts.day_of_year,
+            "hour_of_day": ts.hour,
+        }
+    )
+    date = ts.normalize()
+    dow = ts.day_of_week.values  # Monday = 0, Sunday = 6
+
+    def in_ranges(ranges):
+        m = np.zeros(8760, dtype=bool)
+        for a, b in ranges:
+            m |= (date >= pd.Timestamp(a)) & (date <= pd.Timestamp(b))
+        return m
+
+    spring = in_ranges([SPRING_FESTIVAL])
+    golden = in_ranges([GOLDEN_WEEK])
+    holiday = spring | golden | in_ranges(OTHER_HOLIDAYS)
+    makeup = np.isin(date, pd.to_datetime(MAKEUP_WORKDAYS))
+    workday = ((dow < 5) | makeup) & ~holiday
+    cal_extra = {
+        "dow": dow,
+        "workday": workday,
+        "holiday": holiday,
+        "spring": spring,
+        "golden": golden,
+        "sunday": (dow == 6) & ~makeup,
+        "saturday": (dow == 5) & ~makeup,
+        # days around the Spring Festival when migrant workers are away
+        "spring_shoulder": in_ranges([("2023-01-14", "2023-01-20"), ("2023-01-28", "2023-02-05")]),
+    }
+    return cal, cal_extra
+
+
+# ---------------------------------------------------------------------------
+# solar geometry and irradiance
+# ---------------------------------------------------------------------------
+
+
+def solar_geometry(doy: np.ndarray, clock_hour_mid: np.ndarray):
+    """Spencer (1971) declination and equation of time; returns cos(zenith),
+    zenith (rad), azimuth (rad, from north, clockwise), extraterrestrial
+    normal irradiance E0 (W/m2)."""
+    B = 2.0 * np.pi * (doy - 1) / 365.0
+    decl = (
+        0.006918
+        - 0.399912 * np.cos(B)
+        + 0.070257 * np.sin(B)
+        - 0.006758 * np.cos(2 * B)
+        + 0.000907 * np.sin(2 * B)
+        - 0.002697 * np.cos(3 * B)
+        + 0.00148 * np.sin(3 * B)
+    )
+    eot_min = 229.18 * (0.000075 + 0.001868 * np.cos(B) - 0.032077 * np.sin(B) - 0.014615 * np.cos(2 * B) - 0.040849 * np.sin(2 * B))
+    e0 = 1367.0 * (1.00011 + 0.034221 * np.cos(B) + 0.00128 * np.sin(B) + 0.000719 * np.cos(2 * B) + 0.000077 * np.sin(2 * B))
+    solar_time = clock_hour_mid + (4.0 * (LON_DEG - TZ_MERIDIAN_DEG) + eot_min) / 60.0
+    omega = np.radians(15.0 * (solar_time - 12.0))
+    phi = np.radians(LAT_DEG)
+    cosz = np.sin(phi) * np.sin(decl) + np.cos(phi) * np.cos(decl) * np.cos(omega)
+    cosz = np.clip(cosz, -1.0, 1.0)
+    zen = np.arccos(cosz)
+    sinz = np.maximum(np.sin(zen), 1e-9)
+    cos_az = (np.sin(decl) - np.sin(phi) * cosz) / (np.cos(phi) * sinz)
+    az = np.arccos(np.clip(cos_az, -1.0, 1.0))
+    az = np.where(omega > 0, 2.0 * np.pi - az, az)  # afternoon: west of south
+    return cosz, zen, az, e0
+
+
+def haurwitz_ghi(cosz: np.ndarray) -> np.ndarray:
+    """Haurwitz (1945) clear-sky GHI, W/m2."""
+    c = np.maximum(cosz, 0.0)
+    out = np.zeros_like(c)
+    pos = c > 0.01
+    out[pos] = 1098.0 * c[pos] * np.exp(-0.057 / c[pos])
+    return out
+
+
+def erbs_diffuse_fraction(kt: np.ndarray) -> np.ndarray:
+    """Erbs, Klein & Duffie (1982) hourly diffuse fraction."""
+    kd = np.where(
+        kt <= 0.22, 1.0 - 0.09 * kt, np.where(kt <= 0.80, 0.9511 - 0.1604 * kt + 4.388 * kt**2 - 16.638 * kt**3 + 12.336 * kt**4, 0.165)
+    )
+    return np.clip(kd, 0.0, 1.0)
+
+
+def poa_isotropic(ghi, dhi, dni, cosz, zen, az, tilt_deg, azim_deg):
+    """Plane-of-array irradiance, isotropic sky (Liu & Jordan).
+    azim_deg: surface azimuth from north, clockwise (180 = south)."""
+    beta = np.radians(tilt_deg)
+    gamma = np.radians(azim_deg)
+    cos_inc = np.cos(zen) * np.cos(beta) + np.sin(zen) * np.sin(beta) * np.cos(az - gamma)
+    beam = dni * np.maximum(cos_inc, 0.0) * (cosz > 0.01)
+    sky = dhi * (1.0 + np.cos(beta)) / 2.0
+    ground = ghi * ALBEDO * (1.0 - np.cos(beta)) / 2.0
+    # simple incidence-angle loss on the beam (ASHRAE, b0 = 0.05)
+    ci = np.clip(cos_inc, 1e-3, 1.0)
+    iam = np.clip(1.0 - 0.05 * (1.0 / ci - 1.0), 0.0, 1.0)
+    return beam * iam + 0.95 * (sky + ground), cos_inc
+
+
+# PV classes: list of (tilt, azimuth, weight) planes, system-loss factor
+# (wiring, mismatch, inverter, availability, soiling/shading), and the
+# NOCT-style temperature rise coefficient (K per W/m2; mounting dependent).
+PV_CLASSES = {
+    "cf_pv_utility": dict(planes=[(20.0, 180.0, 1.0)], perf=0.835, k_temp=0.030),
+    "cf_pv_ci_rooftop": dict(planes=[(10.0, 180.0, 1.0)], perf=0.812, k_temp=0.034),
+    "cf_pv_public_rooftop": dict(planes=[(15.0, 180.0, 1.0)], perf=0.835 * 0.95, k_temp=0.034),
+    "cf_pv_residential_rooftop": dict(
+        planes=[(20.0, 180.0, 0.5), (20.0, 90.0, 0.25), (20.0, 270.0, 0.25)], perf=0.835 * 0.97, k_temp=0.034
+    ),
+}
+PV_GAMMA = -0.0035  # 1/K, power temperature coefficient (mono-Si PERC)
+
+
+def make_weather(rng, cal):
+    """Daily cloudiness (clear-sky index) and hourly air temperature."""
+    doy = cal["day_of_year"].values.astype(float)
+    hod = cal["hour_of_day"].values.astype(float)
+    day_idx = cal["day_of_year"].values - 1
+
+    # --- cloudiness: daily AR(1) in logit space + small hourly AR(1) -------
+    kc_mean_day = periodic_monthly(KC_MONTHLY, np.arange(1, 366) + 0.5)
+    z_day = demean_by_month(ar1(rng, 365, 0.55))  # day-to-day persistence
+    z_hour = ar1(rng, 8760, 0.80)  # passing clouds within the day
+    # --- temperature ---------------------------------------------------------
+    t_day_mean = periodic_monthly(T_MONTHLY, np.arange(1, 366) + 0.5)
+    t_noise = demean_by_month(ar1(rng, 365, 0.75)) * 2.2  # K, synoptic anomalies
+    return dict(
+        doy=doy, hod=hod, day_idx=day_idx, kc_mean_day=kc_mean_day, z_day=z_day, z_hour=z_hour, t_day_mean=t_day_mean, t_noise=t_noise
+    )
+
+
+CLOUD_SPREAD = 1.25  # logit-space std-dev of daily cloudiness
+
+
+def clear_sky_index(w, shift):
+    """Hourly clear-sky index kc in [0.05, 1.0] for a calibration shift."""
+    x_day = logit(w["kc_mean_day"]) + shift + CLOUD_SPREAD * w["z_day"]
+    kc_day = 0.05 + 0.95 * sigmoid(x_day)
+    kc_day_h = kc_day[w["day_idx"]]
+    # intra-day variability largest on broken-cloud days
+    amp = 0.35 * kc_day_h * (1.0 - kc_day_h) * 2.0
+    kc = kc_day_h * np.exp(amp * 0.5 * w["z_hour"])
+    return np.clip(kc, 0.05, 1.0), kc_day
+
+
+def pv_profiles(w, shift):
+    cosz, zen, az, e0 = solar_geometry(w["doy"], w["hod"] + 0.5)
+    ghi_cs = haurwitz_ghi(cosz)
+    kc, kc_day = clear_sky_index(w, shift)
+    ghi = ghi_cs * kc
+    ext_h = np.maximum(e0 * cosz, 1e-6)
+    kt = np.clip(np.where(cosz > 0.01, ghi / ext_h, 0.0), 0.0, 1.0)
+    dhi = ghi * erbs_diffuse_fraction(kt)
+    dni = np.where(cosz > 0.05, (ghi - dhi) / np.maximum(cosz, 0.05), 0.0)
+    dni = np.clip(dni, 0.0, 1100.0)
+    t_air = w["t_air"]
+    out = {}
+    for name, spec in PV_CLASSES.items():
+        p = np.zeros(8760)
+        for tilt, azim, wt in spec["planes"]:
+            poa, _ = poa_isotropic(ghi, dhi, dni, cosz, zen, az, tilt, azim)
+            t_cell = t_air + spec["k_temp"] * poa
+            p += wt * (poa / 1000.0) * (1.0 + PV_GAMMA * (t_cell - 25.0))
+        cf = np.clip(p * spec["perf"], 0.0, 1.0)  # inverter clip at nameplate
+        out[name] = cf
+    return out, dict(ghi=ghi, ghi_cs=ghi_cs, kc_day=kc_day)
+
+
+def air_temperature(w, kc_day):
+    """Hourly air temperature: daily mean + noise + diurnal cosine (min ~05h,
+    max ~15h) whose range grows with sunniness (7 K on an average day)."""
+    t_mean = w["t_day_mean"] + w["t_noise"]
+    rng_day = T_DIURNAL_RANGE * (0.55 + 0.9 * kc_day) / (0.55 + 0.9 * kc_day.mean())
+    d = w["day_idx"]
+    return t_mean[d] + 0.5 * rng_day[d] * np.cos(2.0 * np.pi * (w["hod"] + 0.5 - 15.0) / 24.0)
+
+
+# ---------------------------------------------------------------------------
+# wind
+# ---------------------------------------------------------------------------
+
+
+def power_curve(v):
+    """Low-wind turbine (e.g. 140 m rotor class): cut-in 2.5, rated 9.0, cut-out 22 m/s."""
+    vi, vr, vo = 2.5, 9.0, 22.0
+    p = np.where(v < vi, 0.0, np.where(v < vr, (v**3 - vi**3) / (vr**3 - vi**3), np.where(v < vo, 1.0, 0.0)))
+    return p
+
+
+def wind_profile(rng, cal):
+    doy = cal["day_of_year"].values.astype(float)
+    hod = cal["hour_of_day"].values.astype(float)
+    seasonal = periodic_monthly(WIND_MONTHLY, doy + hod / 24.0)
+    diurnal = 1.0 + 0.12 * np.cos(2.0 * np.pi * (hod - 2.0) / 24.0)  # night maximum
+    z = ar1(rng, 8760, 0.96)  # hourly AR(1) -> Weibull(k=2) quantile
+    u = np.clip(norm_cdf(z), 1e-9, 1 - 1e-9)
+    weib = np.sqrt(-np.log(1.0 - u))  # Weibull k=2, unit scale
+    losses = 0.88  # wake, availability, electrical
+
+    def cf_for(scale):
+        v = scale * seasonal * diurnal * weib
+        return losses * power_curve(v)
+
+    scale = bisect(lambda s: cf_for(s).sum(), 2.0, 15.0, TARGET_WIND_FLH)
+    return cf_for(scale), scale
+
+
+# ---------------------------------------------------------------------------
+# loads
+# ---------------------------------------------------------------------------
+
+
+def load_shapes(cal, ex, t_air, cool_scale):
+    h = cal["hour_of_day"].values.astype(float)
+    doy = cal["day_of_year"].values.astype(float)
+    workday = ex["workday"].astype(float)
+    offday = 1.0 - workday
+    # degree-hours (K): Wuhan buildings cool above 26 C and heat below 14 C
+    # (no district heating; split air-conditioners do both)
+    cdh = np.maximum(t_air - 26.0, 0.0)
+    hdh = np.maximum(14.0 - t_air, 0.0)
+
+    # thermal inertia: 3-hour trailing mean of degree-hours
+    def lag(x, n=3):
+        k = np.ones(n) / n
+        return np.convolve(np.concatenate([x[-(n - 1) :], x]), k, mode="valid")
+
+    cdh, hdh = lag(cdh), lag(hdh)
+
+    shapes = {}
+
+    # industry: continuous process + day shift; Sunday lower; Spring Festival dip
+    ind = 1.0 + 0.06 * window(h, 8, 17) * workday + 0.02 * window(h, 17, 23) * workday
+    ind *= np.where(ex["sunday"], 0.92, np.where(ex["saturday"], 0.96, 1.0))
+    ind *= np.where(ex["spring"], 0.72, np.where(ex["spring_shoulder"], 0.92, 1.0))
+    ind *= np.where(ex["golden"], 0.90, np.where(ex["holiday"] & ~ex["spring"], 0.95, 1.0))
+    ind *= 1.0 + 0.006 * cdh  # plant cooling, ventilation
+    shapes["load_industry"] = ind
+
+    # residential: morning and evening peaks, summer cooling, winter heating
+    base_res = 0.45 + 0.25 * bump(h, 7.5, 1.3) + 0.30 * bump(h, 12.0, 1.2) + 0.75 * bump(h, 20.5, 2.0)
+    base_res *= 1.0 + 0.08 * offday
+    base_res *= np.where(ex["spring"], 1.05, 1.0)
+    occ_cool = 0.55 + 0.25 * bump(h, 15.0, 3.0) + 0.45 * bump(h, 21.5, 2.5) + 0.25 * window(h, 23, 6)
+    occ_heat = 0.4 + 0.5 * bump(h, 7.5, 1.5) + 0.8 * bump(h, 20.5, 2.2)
+    res = base_res + cool_scale * 0.11 * cdh * occ_cool + 0.030 * hdh * occ_heat
+    shapes["load_residential"] = res
+
+    # public institutions: office hours on working days
+    office = window(h, 8, 18) * (1.0 - 0.25 * bump(h, 12.5, 0.6))
+    pub_occ = workday * office + offday * 0.15 * window(h, 8, 18)
+    pub = 0.30 + 0.70 * pub_occ + 0.10 * window(h, 18, 22) * workday
+    pub *= np.where(ex["spring"], 0.75, 1.0)
+    pub += cool_scale * 0.085 * cdh * (0.15 + 0.85 * pub_occ) + 0.03 * hdh * (0.2 + 0.8 * pub_occ)
+    shapes["load_public"] = pub
+
+    # commercial: open 09:00-22:00, evening retail, weekends slightly higher
+    open_ = window(h, 9, 22) * (0.85 + 0.15 * bump(h, 15.0, 3.0) + 0.10 * bump(h, 20.0, 1.5))
+    com = 0.25 + 0.75 * open_ * (1.0 + 0.06 * offday)
+    com *= np.where(ex["spring"], 0.80, 1.0)
+    com += cool_scale * 0.075 * cdh * (0.2 + 0.8 * open_) + 0.025 * hdh * (0.2 + 0.8 * open_)
+    shapes["load_commercial"] = com
+
+    # EV charging
+    season_ev = 1.0 + 0.10 * (hdh > 0) * np.minimum(hdh / 10.0, 1.0) + 0.05 * np.minimum(cdh / 5.0, 1.0)
+    ev_home = (bump(h, 23.0, 2.3) * window(h, 20, 7) + 0.02) * season_ev
+    ev_home *= np.where(ex["spring"], 0.7, 1.0)
+    shapes["load_ev_home"] = ev_home
+    ev_pub = (0.9 * bump(h, 11.0, 2.0) + 1.0 * bump(h, 15.0, 2.2) + 0.4 * bump(h, 19.5, 1.5)) * window(h, 7, 22) + 0.03
+    ev_pub *= (1.0 + 0.10 * workday) * season_ev
+    shapes["load_ev_public"] = ev_pub
+    ev_fast = (
+        1.0 * bump(h, 12.5, 1.4)
+        + 0.9 * bump(h, 18.5, 1.3)
+        + 0.65 * bump(h, 3.0, 1.2)  # night driver shift change (交接班)
+        + 0.25
+    ) * season_ev
+    shapes["load_ev_fast"] = ev_fast
+
+    # other: agriculture (irrigation, summer daytime), other industry, residual
+    agri = (0.3 + 0.7 * window(h, 6, 19)) * (1.0 + 0.8 * np.exp(-0.5 * ((doy - 200) / 35.0) ** 2))
+    shapes["_agri"] = agri
+
+    norm = {k: v / v.sum() for k, v in shapes.items()}
+    other = 0.45 * norm["load_industry"] + 0.30 * norm["load_commercial"] + 0.25 * norm["_agri"]
+    norm["load_other"] = other / other.sum()
+    del norm["_agri"]
+
+    city = sum(CITY_WEIGHTS[k] * norm[k] for k in CITY_WEIGHTS)
+    norm["load_city"] = city / city.sum()
+    return norm, dict(cdh=cdh, hdh=hdh)
+
+
+def load_factor(x):
+    return float(x.mean() / x.max())
+
+
+# ---------------------------------------------------------------------------
+# green import channel
+# ---------------------------------------------------------------------------
+
+
+def green_import(rng, cal):
+    doy = cal["day_of_year"].values.astype(float)
+    hod = cal["hour_of_day"].values.astype(float)
+    # hydro: seasonal, daily noise (inflows, dispatch) persistent over weeks
+    hydro = periodic_monthly(HYDRO_MONTHLY, doy + hod / 24.0)
+    hz = ar1(rng, 365, 0.9)[cal["day_of_year"].values - 1]
+    hydro = np.clip(hydro + 0.06 * hz, 0.05, 1.0)
+    # northwest wind via UHV: night maximum, windier winter/spring
+    wz = ar1(rng, 8760, 0.95)
+    nw_wind = np.clip(
+        0.32 + 0.08 * np.cos(2 * np.pi * (doy - 60) / 365.0) + 0.08 * np.cos(2 * np.pi * (hod - 2.0) / 24.0) + 0.15 * wz, 0.0, 1.0
+    )
+    # northwest solar (~95 E, solar noon ~13:30 Beijing time, clear skies)
+    nw_solar = np.clip(np.cos(np.pi * (hod + 0.5 - 13.5) / 12.5), 0.0, None) * (0.75 + 0.15 * np.cos(2 * np.pi * (doy - 172) / 365.0))
+    avail = 0.62 * hydro + 0.20 * nw_wind + 0.18 * nw_solar + 0.065
+    return np.clip(avail, 0.0, 1.0)
+
+
+# ---------------------------------------------------------------------------
+# time-of-use tariff
+# ---------------------------------------------------------------------------
+
+
+def tou(cal):
+    h = cal["hour_of_day"].values
+    m = cal["month"].values
+    mult = np.ones(8760)
+    mult[(h >= 16) & (h < 22)] = 1.5  # peak 16:00-22:00 (estimate)
+    mult[(h >= 23) | (h < 7)] = 0.5  # valley 23:00-07:00
+    crit = (np.isin(m, [7, 8]) & (h >= 20) & (h < 22)) | (np.isin(m, [12, 1]) & (h >= 18) & (h < 20))
+    mult[crit] = 1.8  # critical peak = peak +20 %
+    return mult
+
+
+# ---------------------------------------------------------------------------
+# main
+# ---------------------------------------------------------------------------
+
+
+def build():
+    rng = np.random.default_rng(SEED)
+    cal, ex = calendar()
+
+    w = make_weather(rng, cal)
+    # air temperature needs daily sunniness; sunniness calibration needs
+    # temperature (cell derating): iterate the pair twice (converges fast)
+    shift = 0.0
+    _, aux = pv_profiles({**w, "t_air": np.full(8760, 15.0)}, shift)
+    for _ in range(3):
+        w["t_air"] = air_temperature(w, aux["kc_day"])
+        shift = bisect(lambda s: pv_profiles(w, s)[0]["cf_pv_utility"].sum(), -4.0, 4.0, TARGET_PV_UTILITY_FLH, tol=1e-7)
+        pv, aux = pv_profiles(w, shift)
+    t_air = air_temperature(w, aux["kc_day"])
+    w["t_air"] = t_air
+    pv, aux = pv_profiles(w, shift)
+
+    wind, wind_scale = wind_profile(rng, cal)
+
+    cool = bisect(lambda c: -load_factor(load_shapes(cal, ex, t_air, c)[0]["load_city"]), 0.0, 20.0, -TARGET_CITY_LOAD_FACTOR, tol=1e-6)
+    loads, dd = load_shapes(cal, ex, t_air, cool)
+
+    df = cal.copy()
+    for k, v in pv.items():
+        df[k] = v
+    df["cf_wind"] = wind
+    for k in [
+        "load_industry",
+        "load_residential",
+        "load_public",
+        "load_commercial",
+        "load_ev_home",
+        "load_ev_public",
+        "load_ev_fast",
+        "load_other",
+        "load_city",
+    ]:
+        df[k] = loads[k]
+    df["avail_green_import"] = green_import(rng, cal)
+    df["tou_multiplier"] = tou(cal)
+    df["source"] = SOURCE_ID
+    diag = dict(shift=shift, cool=cool, wind_scale=wind_scale, t_air=t_air, **aux, **dd)
+    return df, diag
+
+
+def report(df, diag):
+    print(f"Wrote {OUT} ({len(df)} rows)")
+    print("PV full-load hours (sum of hourly AC capacity factor, h/yr):")
+    for k in PV_CLASSES:
+        print(f"  {k:28s} {df[k].sum():7.1f} h   max cf {df[k].max():.3f}")
+    print(f"  cloudiness calibration shift (logit) = {diag['shift']:+.4f}")
+    ghi = diag["ghi"].sum() / 1000.0
+    print(f"  annual GHI {ghi:.0f} kWh/m2, clear-sky {diag['ghi_cs'].sum() / 1000.0:.0f} kWh/m2")
+    mon = df.groupby("month")["cf_pv_utility"].sum()
+    print("  utility PV monthly h: " + " ".join(f"{v:.0f}" for v in mon.values))
+    print(f"Wind full-load hours: {df['cf_wind'].sum():.1f} h (scale {diag['wind_scale']:.3f} m/s)")
+    lf = load_factor(df["load_city"].values)
+    i = int(df["load_city"].values.argmax())
+    r = df.iloc[i]
+    peak_gw = df["load_city"].max() * 81.9e3  # TWh -> GWh -> GW
+    print(
+        f"City load factor: {lf:.4f} (cooling amplitude scale {diag['cool']:.4f}); "
+        f"peak at hour {i} = 2023 day {int(r.day_of_year)} ({pd.Timestamp('2023-01-01') + pd.Timedelta(hours=i)}), "
+        f"~{peak_gw:.1f} GW if scaled to 81.9 TWh"
+    )
+    for k in [c for c in df.columns if c.startswith("load_")]:
+        print(f"  {k:18s} sum {df[k].sum():.9f}  load factor {load_factor(df[k].values):.3f}")
+    t = diag["t_air"]
+    tm = pd.Series(t).groupby(df["month"].values).mean()
+    print("Air temperature monthly mean (C): " + " ".join(f"{v:.1f}" for v in tm.values) + f"; max {t.max():.1f}, min {t.min():.1f}")
+    a = df["avail_green_import"]
+    wet = df["month"].between(5, 10)
+    print(f"Green import availability: mean {a.mean():.3f}, wet (May-Oct) {a[wet].mean():.3f}, dry {a[~wet].mean():.3f}")
+    print(f"TOU multiplier mean {df['tou_multiplier'].mean():.3f}")
+
+
+def main():
+    df, diag = build()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(OUT, index=False, float_format="%.6g", lineterminator="\n")
+    report(df, diag)
+
+
+if __name__ == "__main__":
+    main()

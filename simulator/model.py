@@ -1,0 +1,153 @@
+"""The core: sets, sector blocks, electricity balance, targets, objective.
+
+The core reads only the contract components of each sector block (see
+``simulator/sectors/__init__.py``). It never reads files or prints.
+
+    min  Σ_y δ_y · ( Σ_b cost_b[y]                                   (M CNY/yr)
+                   + Σ_b Σ_{c≠electricity} price_c · use_b[y,c]       (fuel purchases)
+                   + carbon_price · Σ_b emissions_b[y] )              (CNY/t · Mt = M CNY)
+         + Σ_t penalty_t · shortfall_t                                (soft targets)
+
+with δ_y = (1 + r)^−(y − base year), the present value at the base year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyomo.environ as pyo
+
+from . import targets as targets_mod
+from .sectors import DEMAND_ORDER, REGISTRY
+from .sectors.common import carriers
+from .targets import Indicator
+
+
+def discount_factors(years: list[int], base: int, rate: float) -> dict[int, float]:
+    return {y: (1.0 + rate) ** -(y - base) for y in years}
+
+
+def demand_sectors(scenario) -> list[str]:
+    return [name for name in DEMAND_ORDER if name in scenario.spec.sectors]
+
+
+def sector_blocks(model) -> list:
+    """The sector blocks in build order (demand sectors, other, power)."""
+    return [getattr(model, name) for name in model.sector_names]
+
+
+def build_model(scenario, inputs, time, soften: set[str] | None = None) -> pyo.ConcreteModel:
+    """Build the whole LP for ``scenario`` on ``inputs`` over the slices ``time``."""
+    spec = scenario.spec
+    years = scenario.years
+    m = pyo.ConcreteModel(name=spec.name)
+    m.time = time
+    m.Y = pyo.Set(initialize=years, ordered=True, doc="planning years")
+    m.S = pyo.Set(initialize=range(time.n), ordered=True, doc="time slices")
+    carrier_table = carriers(inputs)
+    m.C = pyo.Set(initialize=list(carrier_table.index), ordered=True, doc="energy carriers")
+    m.weight = pyo.Param(m.S, initialize=dict(enumerate(time.weight.astype(float))), doc="hours per year a slice stands for")
+    m.discount = pyo.Param(m.Y, initialize=discount_factors(years, spec.years.base, spec.economics.discount_rate))
+
+    names = demand_sectors(scenario)
+    for name in names:
+        REGISTRY[name].build(m, scenario, inputs)
+    covered = {y: sum(pyo.value(getattr(m, n).baseline_use[y, "electricity"]) for n in names) for y in years}
+    REGISTRY["other"].build(m, scenario, inputs, covered=covered if names else None)
+    REGISTRY["power"].build(m, scenario, inputs)
+    m.sector_names = [*names, "other", "power"]
+
+    _balance_electricity(m)
+    _roof_pv_built(m)
+    _city_indicators(m, scenario, inputs)
+    rows = targets_mod.resolve_targets(scenario, targets_mod.collect_indicators(m))
+    targets_mod.add_targets(m, rows, spec.economics.soft_target_penalty_mcny_per_unit, soften=soften)
+    _objective(m, spec, carrier_table)
+    return m
+
+
+def _balance_electricity(m) -> None:
+    """balance_electricity[y,s]: power.supply[y,s] = Σ_sectors load[y,s]   (GW)."""
+    demand = [b for b in sector_blocks(m) if b is not m.power]
+    m.balance_electricity = pyo.Constraint(m.Y, m.S, rule=lambda mm, y, s: mm.power.supply[y, s] == sum(b.load[y, s] for b in demand))
+
+
+def _roof_pv_built(m) -> None:
+    """roof_pv_built[y,k]: Σ_{y'≤y} power.pv_new[y',k] ≥ Σ_sectors Σ_{y'≤y} roof_pv[y',k]   (GW).
+
+    PV that a sector puts on its own new roofs is built in the power sector's
+    matching PV class (and paid for there).
+    """
+    parts = [b for b in sector_blocks(m) if hasattr(b, "roof_pv")]
+    keys = sorted({k for b in parts for (_, k) in b.roof_pv.index_set()} & set(m.power.K)) if parts else []
+    years = list(m.Y)
+
+    def _rule(mm, y, k):
+        need = sum(b.roof_pv[yy, k] for b in parts for yy in years if yy <= y if (yy, k) in b.roof_pv)
+        return sum(mm.power.pv_new[yy, k] for yy in years if yy <= y) >= need
+
+    m.roof_pv_built = pyo.Constraint(m.Y, keys, rule=_rule)
+
+
+def _city_indicators(m, scenario, inputs) -> None:
+    """City-wide indicators: CO2, final energy, electricity use, renewable production."""
+    blocks = sector_blocks(m)
+    table = carriers(inputs)
+    kgce = dict(table["mtce_per_unit"].astype(float))
+    kgce["electricity"] = scenario.spec.accounting.electricity_calorific_kgce_per_kwh  # Mtce per TWh
+    demand = [b for b in blocks if b is not m.power]
+    m.city_co2 = pyo.Expression(m.Y, rule=lambda mm, y: sum(b.emissions[y] for b in blocks), doc="Mt CO2")
+    m.city_final_energy = pyo.Expression(
+        m.Y, rule=lambda mm, y: sum(kgce[c] * b.use[y, c] for b in demand for c in mm.C), doc="Mtce, electricity at the calorific factor"
+    )
+    m.city_electricity = pyo.Expression(m.Y, rule=lambda mm, y: sum(b.use[y, "electricity"] for b in demand), doc="TWh")
+    extra = [
+        ind for b in blocks if b is not m.power for name, ind in (b.indicators or {}).items() if name.endswith(".renewable_production")
+    ]
+    m.city_renewable_production = pyo.Expression(
+        m.Y, rule=lambda mm, y: mm.power.renewable_production[y] + sum(ind.numerator[y] for ind in extra), doc="Mtce"
+    )
+    base_re = m.power.indicators["power.renewable_production"].base_value + sum(ind.base_value or 0.0 for ind in extra)
+    base_co2 = None
+    m.city_indicators = {
+        "city.co2": Indicator("city.co2", "Mt CO2", "CO2 from fuel use and imported electricity", m.city_co2, base_value=base_co2),
+        "city.final_energy": Indicator("city.final_energy", "Mtce", "final energy use of the modelled sectors", m.city_final_energy),
+        "city.electricity_use": Indicator("city.electricity_use", "TWh", "electricity use of all sectors", m.city_electricity),
+        "city.renewable_production": Indicator(
+            "city.renewable_production",
+            "Mtce",
+            "local renewable production: electricity at the coal-equivalent factor plus renewable heat",
+            m.city_renewable_production,
+            base_value=base_re,
+        ),
+    }
+    macro = inputs.tables.get("macro")
+    if macro is not None and "gdp_100m_cny" in macro:
+        gdp = macro.set_index("year")["gdp_100m_cny"].astype(float)
+        known = [y for y in m.Y if y in gdp.index]
+        if known:
+            # tce per 10^4 CNY = Mtce·1e6 / (1e8 CNY·gdp/1e4) = 100·Mtce/gdp(1e8 CNY)
+            m.city_energy_per_gdp = pyo.Expression(known, rule=lambda mm, y: 100.0 * mm.city_final_energy[y] / float(gdp[y]))
+            m.city_indicators["city.energy_per_gdp"] = Indicator(
+                "city.energy_per_gdp", "tce/10^4 CNY", "final energy of modelled sectors per GDP", m.city_energy_per_gdp
+            )
+
+
+def _objective(m, spec, carrier_table) -> None:
+    """Present value of all costs, fuel purchases, carbon price and soft-target penalties (M CNY)."""
+    price = carrier_table["price_mcny_per_unit"].astype(float).to_dict()
+    price["electricity"] = 0.0  # electricity is paid for in the power sector
+    carbon = spec.economics.carbon_price_cny_per_t  # CNY/t × Mt = M CNY
+    blocks = sector_blocks(m)
+    m.fuel_price = pyo.Param(m.C, initialize=lambda mm, c: price.get(c, 0.0), doc="M CNY per carrier unit (TWh or Mtce)")
+    m.fuel_cost = pyo.Expression(
+        m.Y, rule=lambda mm, y: sum(price[c] * b.use[y, c] for b in blocks for c in mm.C if price.get(c, 0.0) != 0.0), doc="M CNY/yr"
+    )
+    m.carbon_cost = pyo.Expression(m.Y, rule=lambda mm, y: carbon * mm.city_co2[y] if carbon else 0.0, doc="M CNY/yr")
+    m.annual_cost = pyo.Expression(m.Y, rule=lambda mm, y: sum(b.cost[y] for b in blocks) + mm.fuel_cost[y] + mm.carbon_cost[y])
+    m.total_cost = pyo.Objective(
+        expr=sum(m.discount[y] * m.annual_cost[y] for y in m.Y) + m.targets.penalty, sense=pyo.minimize, doc="M CNY, present value"
+    )
+
+
+def weights(m) -> np.ndarray:
+    return np.asarray(m.time.weight, dtype=float)

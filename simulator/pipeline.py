@@ -1,0 +1,142 @@
+"""One scenario from file to solved tables: load → slices → build → solve → results.
+
+Also explains infeasible scenarios in planner's terms: when the hard targets
+cannot all be met, the scenario is solved again with every target soft; the
+targets left with a shortfall are named with their clause, the value the plan
+can reach and the shortfall.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InfeasibleError, SolveError
+from .inputs import Inputs, apply_overrides, load_inputs
+from .model import build_model
+from .results import result_tables
+from .scenario import Scenario, load_scenario
+from .solve import SolveResult, solve
+from .targets import collect_indicators
+from .timeslices import TimeSlices, make_timeslices
+
+
+def _quiet(_msg: str) -> None:
+    return None
+
+
+@dataclass
+class Prepared:
+    scenario: Scenario
+    inputs: Inputs
+    time: TimeSlices
+    timings: dict = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    prepared: Prepared
+    model: object
+    result: SolveResult
+    tables: dict
+    timings: dict
+    soft_targets: list[str] = field(default_factory=list)
+
+
+def dataset_root(scenario: Scenario) -> Path:
+    """``inputs/<dataset>`` beside the scenarios folder (or an absolute path)."""
+    ds = Path(scenario.spec.dataset)
+    if ds.is_absolute():
+        return ds
+    for parent in scenario.path.resolve().parents:
+        candidate = parent / "inputs" / ds
+        if candidate.is_dir():
+            return candidate
+    return Path("inputs") / ds
+
+
+def prepare(scenario_path, overrides: dict | None = None, progress: Callable = _quiet, inputs_root: Path | None = None) -> Prepared:
+    """Load and validate the scenario and its inputs, make the time slices."""
+    t0 = time.perf_counter()
+    progress(f"loading scenario {scenario_path}")
+    scenario = load_scenario(scenario_path, overrides)
+    root = inputs_root or dataset_root(scenario)
+    progress(f"reading inputs from {root}")
+    inputs = load_inputs(root)
+    inputs = apply_overrides(inputs, scenario.spec.overrides, scenario.where)
+    t1 = time.perf_counter()
+    spec = scenario.spec.time
+    hourly = inputs.table("profiles_hourly", ["hour", "hour_of_day", "day_of_year"])
+    progress("time slices: " + ("8760 hours" if spec.hours == 8760 else f"clustering {spec.days} representative days"))
+    slices = make_timeslices(hourly, spec.days, spec.hours, spec.method)
+    t2 = time.perf_counter()
+    return Prepared(scenario, inputs, slices, {"load_s": t1 - t0, "timeslices_s": t2 - t1})
+
+
+def build(prepared: Prepared, soften: set[str] | None = None):
+    return build_model(prepared.scenario, prepared.inputs, prepared.time, soften=soften)
+
+
+def run(prepared: Prepared, soft_targets: bool = False, progress: Callable = _quiet, log_dir=None) -> Outcome:
+    """Build, solve and tabulate; explain an infeasible scenario."""
+    scenario = prepared.scenario
+    soften = {t.id for t in scenario.spec.targets} if soft_targets else None
+    t0 = time.perf_counter()
+    progress("building the model")
+    model = build(prepared, soften)
+    t1 = time.perf_counter()
+    progress("solving with HiGHS")
+    try:
+        result = solve(model, scenario.spec.solver, log_dir=log_dir)
+    except InfeasibleError as exc:
+        raise explain_infeasible(prepared, exc, progress) from None
+    t2 = time.perf_counter()
+    progress("extracting results")
+    tables = result_tables(model, result.duals, collect_indicators(model))
+    t3 = time.perf_counter()
+    timings = dict(prepared.timings)
+    timings.update({"build_s": t1 - t0, "solve_s": t2 - t1, "results_s": t3 - t2})
+    timings.update(result.timings)
+    return Outcome(prepared, model, result, tables, timings, soft_targets=sorted(soften or []))
+
+
+def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet) -> InfeasibleError:
+    """Re-solve with every target soft; name the targets that cannot be met."""
+    scenario = prepared.scenario
+    hard = [t for t in scenario.spec.targets if t.mode == "hard"]
+    if not hard:
+        return InfeasibleError(
+            "the scenario is infeasible even without hard targets: the supply limits (grid import, local plants, "
+            "PV potential, storage) cannot cover the electricity demand in some hours, or a sector's measure limits conflict",
+            diagnosis=exc.diagnosis,
+        )
+    progress("infeasible: solving again with every target soft to find what cannot be met")
+    model = build(prepared, soften={t.id for t in scenario.spec.targets})
+    try:
+        result = solve(model, scenario.spec.solver)
+    except (InfeasibleError, SolveError):
+        return InfeasibleError(
+            "the scenario is infeasible even with every target relaxed: the supply limits cannot cover demand",
+            diagnosis=exc.diagnosis,
+        )
+    tables = result_tables(model, result.duals, collect_indicators(model))
+    card = tables["scorecard"]
+    missed = card[card["shortfall"] > 1e-6]
+    lines = ["the hard targets of this scenario cannot all be met:"]
+    for _, row in missed.iterrows():
+        spec = next(t for t in scenario.spec.targets if t.id == row["id"])
+        clause = f" ({spec.clause})" if spec.clause else ""
+        word = {">=": "at least", "<=": "at most", "==": "exactly"}[spec.sense]
+        lines.append(
+            f"  {row['id']}{clause}: {row['indicator']} {word} {row['target']:.4g} {row['unit']} by {row['year']} cannot be met; "
+            f"the best this plan reaches is {row['value']:.4g} {row['unit']}; shortfall {row['shortfall']:.4g} {row['unit']}"
+        )
+    if missed.empty:
+        lines.append("  (no single target shows a shortfall; the conflict lies in the limits of the inputs)")
+    lines.append("run again with --soft-targets to get the full plan with these shortfalls penalised")
+    err = InfeasibleError("\n".join(lines), diagnosis=exc.diagnosis)
+    err.soft_scorecard = card
+    err.missed = list(missed["id"])
+    return err

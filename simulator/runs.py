@@ -1,0 +1,102 @@
+"""Run folders: ``outputs/<scenario>/<timestamp>/``, written whole or not at all.
+
+A run is written into ``outputs/<scenario>/.<timestamp>.partial`` and renamed
+into place only when every file is written; a failed or interrupted run
+leaves no folder that looks complete (the partial folder is removed).
+
+Contents: ``scenario.yaml`` (resolved), ``manifest.json``, the result tables
+of :mod:`simulator.results` as CSV, ``highs.log``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import sys
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .results import write_tables
+
+PACKAGES = ["pyomo", "highspy", "numpy", "pandas", "scipy", "tsam", "pydantic", "pyyaml", "matplotlib", "typer"]
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "simulator": __version__}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def manifest(outcome, command: list[str] | None = None) -> dict:
+    """Everything that affects the result, and how long each step took."""
+    prep = outcome.prepared
+    scenario, inputs, result = prep.scenario, prep.inputs, outcome.result
+    from .solve import highs_version
+
+    return {
+        "scenario": scenario.name,
+        "scenario_file": str(scenario.path),
+        "scenario_chain": [str(p) for p in scenario.chain],
+        "scenario_sha256": scenario.sha256(),
+        "dataset": inputs.dataset,
+        "dataset_root": str(inputs.root),
+        "input_sha256": dict(sorted(inputs.file_hashes.items())),
+        "input_overrides": inputs.overridden,
+        "years": scenario.years,
+        "base_year": scenario.spec.years.base,
+        "time_slices": prep.time.label,
+        "n_slices": prep.time.n,
+        "representative_days": sorted({int(d) for d in prep.time.day_of_year}) if prep.time.n < 8760 else None,
+        "versions": {**package_versions(), "highs": highs_version()},
+        "platform": {"system": platform.system(), "machine": platform.machine(), "release": platform.release()},
+        "solver_options": result.options,
+        "soft_targets": outcome.soft_targets,
+        "termination": result.status,
+        "objective_mcny": result.objective,
+        "highs_warnings": result.warnings,
+        "lp_size": {"rows": result.n_rows, "columns": result.n_cols},
+        "iterations": result.iterations,
+        "timings_s": {k: round(v, 4) for k, v in outcome.timings.items()},
+        "command": command or sys.argv,
+        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%dT%H%M%S")
+
+
+def write_run(outcome, out_root: str | Path = "outputs", command: list[str] | None = None, extra_writers=()) -> Path:
+    """Write the run folder atomically; return its final path."""
+    out_root = Path(out_root)
+    parent = out_root / outcome.prepared.scenario.name
+    parent.mkdir(parents=True, exist_ok=True)
+    stamp = _stamp()
+    final = parent / stamp
+    n = 1
+    while final.exists():
+        n += 1
+        final = parent / f"{stamp}-{n}"
+    partial = parent / f".{final.name}.partial"
+    partial.mkdir()
+    try:
+        (partial / "scenario.yaml").write_text(outcome.prepared.scenario.resolved_yaml(), encoding="utf-8")
+        write_tables(outcome.tables, partial)
+        (partial / "highs.log").write_text(outcome.result.log, encoding="utf-8")
+        for writer in extra_writers:
+            writer(outcome, partial)
+        man = manifest(outcome, command)
+        (partial / "manifest.json").write_text(json.dumps(man, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(partial, final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return final

@@ -1,0 +1,51 @@
+"""Explicit registry of sector modules: name → module.
+
+Every module exposes ``Settings`` (a pydantic model of its scenario settings
+under ``sectors.<name>``) and ``build(model, scenario, inputs) -> Block``,
+which attaches the block as ``model.<name>`` and gives it the contract
+components of DESIGN.md:
+
+========================  ===============  =====================================
+component                 index            meaning
+========================  ===============  =====================================
+``use``                   (year, carrier)  final energy use after measures
+                                           (TWh electricity, Mtce other carriers)
+``baseline_use``          (year, carrier)  the same with no new measures (Param)
+``load``                  (year, slice)    electricity demand, GW
+``cost``                  (year)           annualised capex + opex, M CNY/yr
+``emissions``             (year)           direct CO2, Mt CO2
+``indicators``            name → Indicator what targets may refer to
+``roof_pv`` (optional)    (year, pv_class) new PV a sector puts on its own new
+                                           roofs that year, GW
+========================  ===============  =====================================
+
+The power sector also exposes ``supply`` (year, slice) in GW, which the core
+balances against the sum of all loads. ``other`` is built last: the city
+electricity the enabled sectors do not cover.
+"""
+
+from __future__ import annotations
+
+from . import other, power
+
+REGISTRY = {
+    "power": power,
+    "other": other,
+}
+
+#: sectors the core builds before ``other`` and ``power`` (demand side), in order
+DEMAND_ORDER = ["steel", "petrochemicals", "buildings", "transport"]
+
+
+def _register_optional():
+    import importlib
+
+    for name in DEMAND_ORDER:
+        try:
+            REGISTRY[name] = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:  # a sector module not written yet
+            if exc.name != f"{__name__}.{name}":
+                raise
+
+
+_register_optional()

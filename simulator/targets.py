@@ -1,0 +1,187 @@
+"""Indicators and targets: target specs → constraints on indicator expressions.
+
+An :class:`Indicator` is a named expression by planning year that sectors and
+the core expose. Its value is ``numerator[y]`` or, for a share,
+``scale · numerator[y] / denominator[y]``.
+
+A target ``indicator (sense) T`` with ``T = value`` or ``T = base·(1 + change)``
+becomes one constraint in the target year:
+
+* plain:  ``numerator[y] (sense) T``
+* share:  ``numerator[y] − (T / scale) · denominator[y] (sense) 0`` (linear;
+  both parts may be decisions)
+
+A soft target adds a shortfall variable ``shortfall ≥ 0`` (numerator units)
+on the weak side and ``penalty · shortfall`` to the objective.
+
+The shadow price reported is the cost, in M CNY present value (objective
+units), of tightening the target by one indicator unit: ``dual`` for ``>=``,
+``−dual`` for ``<=``, times ``denominator/scale`` for shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from .errors import Problem, ScenarioError
+
+
+@dataclass
+class Indicator:
+    """A named quantity by year that targets can refer to.
+
+    ``numerator`` and ``denominator`` are Pyomo components or dicts indexed by
+    year; ``base_value`` is the base-year value in ``unit`` (None where the
+    data give none); ``scale`` is 100 for percentages, 1 otherwise.
+    """
+
+    name: str
+    unit: str
+    description: str
+    numerator: object
+    denominator: object | None = None
+    scale: float = 1.0
+    base_value: float | None = None
+    #: a typical magnitude of the denominator, to scale soft-target shortfalls
+    denominator_ref: float = 1.0
+
+    @property
+    def is_share(self) -> bool:
+        return self.denominator is not None
+
+    def value(self, year: int) -> float:
+        num = pyo.value(self.numerator[year])
+        if self.denominator is None:
+            return float(num)
+        den = pyo.value(self.denominator[year])
+        return float("nan") if abs(den) < 1e-12 else float(self.scale * num / den)
+
+
+def collect_indicators(model) -> dict[str, Indicator]:
+    """All indicators of the sector blocks and the core, by full name."""
+    out: dict[str, Indicator] = {}
+    for block in model.component_objects(pyo.Block, descend_into=False):
+        out.update(getattr(block, "indicators", {}) or {})
+    out.update(getattr(model, "city_indicators", {}) or {})
+    return out
+
+
+@dataclass
+class TargetRow:
+    """A target as built: its spec, indicator and right-hand side."""
+
+    spec: object
+    indicator: Indicator
+    target_value: float
+
+
+def resolve_targets(scenario, indicators: dict[str, Indicator]) -> list[TargetRow]:
+    """Check every target against the indicators; all problems together."""
+    problems, rows = [], []
+    for i, target in enumerate(scenario.spec.targets):
+        loc = ("targets", i)
+        ind = indicators.get(target.indicator)
+        if ind is None:
+            problems.append(
+                Problem(
+                    scenario.where(loc + ("indicator",)),
+                    f"targets[{i}].indicator",
+                    f"unknown indicator '{target.indicator}'",
+                    "one of: " + ", ".join(sorted(indicators)),
+                )
+            )
+            continue
+        if target.unit is not None and target.unit != ind.unit:
+            problems.append(
+                Problem(
+                    scenario.where(loc + ("unit",)),
+                    f"targets[{i}].unit",
+                    f"unit '{target.unit}' does not match the indicator",
+                    f"'{ind.unit}'",
+                )
+            )
+        if target.value is not None:
+            value = float(target.value)
+        elif ind.base_value is None:
+            problems.append(
+                Problem(
+                    scenario.where(loc + ("change_vs_base",)),
+                    f"targets[{i}].change_vs_base",
+                    f"indicator '{ind.name}' has no base-year value",
+                    "an absolute `value:` with `unit:`",
+                )
+            )
+            continue
+        else:
+            value = ind.base_value * (1.0 + target.change_vs_base)
+        rows.append(TargetRow(spec=target, indicator=ind, target_value=value))
+    if problems:
+        raise ScenarioError(problems=problems)
+    return rows
+
+
+def add_targets(model, rows: list[TargetRow], default_penalty: float, soften: set[str] | None = None) -> None:
+    """Add ``model.targets``: one constraint per target, shortfalls for soft ones.
+
+    ``target_met[t]``: numerator − (T/scale)·denominator (sense) 0 for shares,
+    numerator (sense) T otherwise (indicator units); soft targets add
+    ``shortfall[t] ≥ 0`` (numerator units) on the weak side.
+    ``soften`` names targets to treat as soft regardless of their mode.
+    """
+    soften = soften or set()
+    blk = pyo.Block()
+    model.targets = blk
+    by_id = {r.spec.id: r for r in rows}
+    blk.rows = by_id
+    blk.T = pyo.Set(initialize=list(by_id), ordered=True)
+    soft = [t for t, r in by_id.items() if r.spec.mode == "soft" or t in soften]
+    blk.T_soft = pyo.Set(initialize=soft, ordered=True)
+    blk.shortfall = pyo.Var(blk.T_soft, within=pyo.NonNegativeReals)
+
+    def _met(b, t):
+        r = by_id[t]
+        ind, y = r.indicator, r.spec.year
+        if ind.is_share:
+            body = ind.numerator[y] - (r.target_value / ind.scale) * ind.denominator[y]
+            rhs = 0.0
+        else:
+            body, rhs = ind.numerator[y], r.target_value
+        slack = b.shortfall[t] if t in soft else 0.0
+        if r.spec.sense == ">=":
+            return body + slack >= rhs
+        if r.spec.sense == "<=":
+            return body - slack <= rhs
+        return body == rhs
+
+    blk.target_met = pyo.Constraint(blk.T, rule=_met)
+
+    def _penalty_per_unit(t):
+        r = by_id[t]
+        p = r.spec.penalty_mcny_per_unit or default_penalty
+        # shortfall is in numerator units; a share's penalty is per indicator unit
+        return p * (r.indicator.scale / r.indicator.denominator_ref if r.indicator.is_share else 1.0)
+
+    blk.penalty = pyo.Expression(expr=sum(_penalty_per_unit(t) * blk.shortfall[t] for t in soft))
+
+
+def shadow_price(row: TargetRow, dual: float) -> float:
+    """Cost of tightening the target by one indicator unit (M CNY, present value)."""
+    sign = 1.0 if row.spec.sense in (">=", "==") else -1.0
+    price = sign * dual
+    if row.indicator.is_share:
+        price *= pyo.value(row.indicator.denominator[row.spec.year]) / row.indicator.scale
+    return 0.0 if abs(price) < 1e-9 else price
+
+
+def shortfall_in_units(model, row: TargetRow) -> float:
+    """The soft shortfall of a target in indicator units (0 for hard targets)."""
+    t = row.spec.id
+    if t not in model.targets.T_soft:
+        return 0.0
+    sf = pyo.value(model.targets.shortfall[t])
+    if row.indicator.is_share:
+        den = pyo.value(row.indicator.denominator[row.spec.year])
+        return row.indicator.scale * sf / den if abs(den) > 1e-12 else float("nan")
+    return float(sf)

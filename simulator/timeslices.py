@@ -1,0 +1,154 @@
+"""Time slices inside a planning year: representative days or the 8,760 h chronology.
+
+A slice ``s`` stands for ``weight[s]`` hours of the year (Σ weight = 8760).
+Slices are grouped into cyclic *periods*: each representative day is one
+period of 24 slices (storage is cyclic within it); the full chronology is one
+period of 8,760 slices. ``next_slice[s]`` is the slice after ``s`` in its
+period, wrapping around.
+
+Representative days are chosen by clustering the 365 daily profiles with
+tsam (hierarchical clustering on all profile columns, medoid days, the day of
+peak city load kept as its own cluster). Profiles on the chosen days are
+rescaled so that their weighted annual sums equal the 8,760-hour sums
+(annual energy of each load shape and full-load hours of each PV class are
+preserved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+HOURS_PER_YEAR = 8760
+
+
+@dataclass(frozen=True)
+class TimeSlices:
+    """Slices with their weights (h/yr), periods and profile values."""
+
+    weight: np.ndarray  # hours per year each slice stands for
+    period: np.ndarray  # period index of each slice
+    next_slice: np.ndarray  # next slice within the cyclic period
+    hour_of_day: np.ndarray
+    day_of_year: np.ndarray  # the calendar day a slice's period was taken from (1..365)
+    period_days: np.ndarray  # days of the year each period stands for
+    profiles: pd.DataFrame  # one row per slice, one column per profile
+    label: str
+
+    @property
+    def n(self) -> int:
+        return len(self.weight)
+
+    def shape(self, column: str) -> np.ndarray:
+        """Load shape of ``column`` in 1/h, scaled so that Σ_s weight_s · shape_s = 1.
+
+        A sector using E TWh a year with this shape draws E · 1000 · shape_s GW in s.
+        """
+        values = self.profiles[column].to_numpy(dtype=float)
+        total = float(np.dot(self.weight, values))
+        if total <= 0:
+            raise ValueError(f"profile {column} sums to zero")
+        return values / total
+
+    def factor(self, column: str) -> np.ndarray:
+        """Capacity factor or availability profile (0..1) on the slices."""
+        return self.profiles[column].to_numpy(dtype=float)
+
+
+def profile_columns(hourly: pd.DataFrame) -> list[str]:
+    skip = {"hour", "month", "day_of_year", "hour_of_day", "source"}
+    return [c for c in hourly.columns if c not in skip and pd.api.types.is_numeric_dtype(hourly[c])]
+
+
+def full_year(hourly: pd.DataFrame) -> TimeSlices:
+    """The 8,760-hour chronology: one cyclic period, weight 1 h per slice."""
+    cols = profile_columns(hourly)
+    n = len(hourly)
+    return TimeSlices(
+        weight=np.ones(n),
+        period=np.zeros(n, dtype=int),
+        next_slice=np.roll(np.arange(n), -1),
+        hour_of_day=hourly["hour_of_day"].to_numpy(dtype=int),
+        day_of_year=hourly["day_of_year"].to_numpy(dtype=int),
+        period_days=np.array([n / 24.0]),
+        profiles=hourly[cols].reset_index(drop=True),
+        label="8760 hours",
+    )
+
+
+def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarchical") -> TimeSlices:
+    """Cluster the 365 days into ``days`` representative days with tsam."""
+    import tsam.timeseriesaggregation as tsam
+
+    if days >= 365:
+        return _days_as_periods(hourly, np.arange(365), np.ones(365))
+    cols = profile_columns(hourly)
+    frame = hourly[cols].copy()
+    frame.index = pd.date_range("2023-01-01", periods=len(frame), freq="h")
+    peak_column = "load_city" if "load_city" in cols else None
+    agg = tsam.TimeSeriesAggregation(
+        frame,
+        noTypicalPeriods=days,
+        hoursPerPeriod=24,
+        clusterMethod=method,
+        representationMethod="medoidRepresentation",
+        extremePeriodMethod="replace_cluster_center" if peak_column and days >= 4 else "None",
+        addPeakMax=[peak_column] if peak_column and days >= 4 else [],
+        rescaleClusterPeriods=False,
+        solver="highs",
+    )
+    agg.createTypicalPeriods()
+    order = agg.clusterOrder  # cluster of each calendar day
+    counts = np.bincount(order, minlength=agg.noTypicalPeriods).astype(float)
+    daily = frame.to_numpy().reshape(365, 24, len(cols))
+    # the calendar day closest to each cluster's typical profile is its representative
+    typical = agg.clusterPeriodDict
+    chosen = []
+    for k in range(agg.noTypicalPeriods):
+        members = np.flatnonzero(order == k)
+        if len(members) == 0:
+            continue
+        target = (
+            np.stack([np.asarray([typical[c][(k, h)] for h in range(24)]) for c in cols], axis=1) if isinstance(typical, dict) else None
+        )
+        if target is None:
+            chosen.append((members[0], counts[k]))
+            continue
+        dist = ((daily[members] - target) ** 2).sum(axis=(1, 2))
+        chosen.append((members[int(np.argmin(dist))], counts[k]))
+    chosen.sort()
+    return _days_as_periods(hourly, np.array([d for d, _ in chosen]), np.array([w for _, w in chosen]))
+
+
+def _days_as_periods(hourly: pd.DataFrame, day_index: np.ndarray, day_weight: np.ndarray) -> TimeSlices:
+    cols = profile_columns(hourly)
+    n_days = len(day_index)
+    rows = (day_index[:, None] * 24 + np.arange(24)[None, :]).ravel()
+    weight = np.repeat(day_weight, 24)
+    profiles = hourly[cols].iloc[rows].reset_index(drop=True)
+    full = hourly[cols].sum()
+    sampled = profiles.mul(weight, axis=0).sum()
+    ratio = (full / sampled.replace(0, np.nan)).fillna(1.0)
+    profiles = profiles.mul(ratio, axis=1)
+    factor_cols = [c for c in cols if c.startswith(("cf_", "avail_"))]
+    profiles[factor_cols] = profiles[factor_cols].clip(upper=1.0)
+    period = np.repeat(np.arange(n_days), 24)
+    next_slice = (period * 24 + (np.tile(np.arange(24), n_days) + 1) % 24).astype(int)
+    return TimeSlices(
+        weight=weight,
+        period=period,
+        next_slice=next_slice,
+        hour_of_day=np.tile(np.arange(24), n_days),
+        day_of_year=np.repeat(day_index + 1, 24),
+        period_days=day_weight.astype(float),
+        profiles=profiles,
+        label=f"{n_days} representative days",
+    )
+
+
+def make_timeslices(hourly: pd.DataFrame, days: int, hours: int | None, method: str) -> TimeSlices:
+    if hours == HOURS_PER_YEAR:
+        return full_year(hourly)
+    return representative_days(hourly, days, method)
