@@ -99,6 +99,10 @@ def add_measures(block, model, catalogue: pd.DataFrame, carriers: list[str], dis
     """
     years = list(model.Y)
     cat = catalogue.set_index("measure")
+    block.measure_catalogue = catalogue  # read by results (units, existing, savings, costs)
+    block.measure_units = cat["unit"].astype(str).to_dict()
+    block.measure_existing = cat["existing"].astype(float).to_dict()
+    block.measure_annuity = {m: crf(discount_rate, float(cat.at[m, "lifetime_yr"])) * float(cat.at[m, "capex_mcny_per_unit"]) for m in cat.index}
     block.M = pyo.Set(initialize=list(cat.index), ordered=True)
     existing = cat["existing"].astype(float).to_dict()
     potential = cat["potential"].astype(float).to_dict()
@@ -130,7 +134,7 @@ def add_measures(block, model, catalogue: pd.DataFrame, carriers: list[str], dis
         rule=lambda b, y, c: sum(v * b.adopted[y, m] for (m, cc), v in coef.items() if cc == c),
         doc="yearly saving by carrier, TWh or Mtce",
     )
-    annuity = {m: crf(discount_rate, float(cat.at[m, "lifetime_yr"])) * float(cat.at[m, "capex_mcny_per_unit"]) for m in cat.index}
+    annuity = block.measure_annuity
     opex = cat["fixed_opex_mcny_per_unit_yr"].astype(float).to_dict()
     block.measure_cost = pyo.Expression(
         model.Y,
