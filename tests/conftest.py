@@ -1,0 +1,47 @@
+"""Shared fixtures: the repository, the Wuhan data set, small scenario files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+WUHAN = REPO / "inputs" / "wuhan"
+SCENARIOS = REPO / "scenarios"
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def scenario_dir(tmp_path) -> Path:
+    """An empty ``scenarios`` folder in a temporary directory."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    return folder
+
+
+def write_scenario(folder: Path, name: str, data: dict | str) -> Path:
+    """Write a scenario file (a mapping is dumped as YAML, a string written as is)."""
+    path = folder / name
+    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def small_wuhan(days: int = 2, **extra) -> dict:
+    """A Wuhan power-only scenario mapping on few representative days."""
+    data = {
+        "name": "small",
+        "dataset": str(WUHAN),
+        "years": {"base": 2023, "start": 2024, "end": 2026},
+        "time": {"days": days},
+        "sectors": {"power": {}},
+        "targets": [],
+    }
+    data.update(extra)
+    return data

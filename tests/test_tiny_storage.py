@@ -1,0 +1,159 @@
+"""A two-slice PV + storage + grid case solved on paper, and a binding target's dual.
+
+Setup (one planning year 2024, base 2023, discount rate 0 so δ = 1 and
+CRF(0, 10 yr) = 0.1):
+
+* two slices of one cyclic period, each standing for 4,380 h a year:
+  slice 0 "day" (PV capacity factor 1, grid 0.05 CNY/kWh),
+  slice 1 "night" (capacity factor 0, grid 0.10 CNY/kWh);
+* demand 8.76 TWh/yr, flat → 1 GW in each slice;
+* PV capex 1 CNY/W → annuity 1000·1·0.1 = 100 M CNY/GW/yr;
+* storage power capex 0.5 CNY/W → 50 M CNY/GW/yr, energy capex 1 CNY/Wh →
+  100 M CNY/GWh/yr, charge and discharge efficiency 0.9.
+
+On paper: the first GW of PV costs 100 and saves 4380·0.05 = 219 → cover
+the day load. A further GW of PV charged into storage delivers 0.9·0.9 =
+0.81 GW at night, worth 4380·0.10·0.81 = 354.78, and costs 100 (PV) +
+50 (1 GW of storage power) + 100·0.9 (0.9 GWh of storage energy) = 240 → cover
+the whole night: charge c = 1/0.81 GW, discharge 1 GW.
+
+    PV = 1 + 1/0.81 = 2.2345679 GW, storage power = 1/0.81 = 1.2345679 GW,
+    storage energy = 0.9·c = 1/0.9 = 1.1111111 GWh, grid import = 0,
+    objective = 100·2.2345679 + 50·1.2345679 + 100·1.1111111 = 396.2962963 M CNY.
+
+A target PV ≥ 3 GW then binds: the extra 0.7654 GW is curtailed and costs
+100 M CNY per GW, so its dual is exactly 100 M CNY per GW, and the objective
+rises to 396.2963 + 100·(3 − 2.2345679) = 472.8395.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.inputs import load_inputs
+from simulator.model import build_model
+from simulator.results import result_tables
+from simulator.scenario import scenario_from_dict
+from simulator.solve import solve
+from simulator.targets import collect_indicators
+from simulator.timeslices import TimeSlices
+
+SRC = "tiny"
+
+
+def _write(folder, name, rows):
+    pd.DataFrame(rows).to_csv(folder / f"{name}.csv", index=False)
+
+
+@pytest.fixture
+def tiny_inputs(tmp_path):
+    d = tmp_path / "tiny"
+    d.mkdir()
+    _write(d, "sources", [{"id": SRC, "title": "hand-made test data", "publisher": "tests", "year": 2026, "address": "", "confidence": "estimate", "note": "test"}])
+    _write(d, "carriers", [{"carrier": "electricity", "unit": "TWh", "mtce_per_unit": 0.1229, "co2_mt_per_unit": 0.0, "price_mcny_per_unit": 0.0, "source": SRC}])
+    _write(d, "electricity_demand", [{"year": 2023, "demand_twh": 8.76, "source": SRC}, {"year": 2024, "demand_twh": 8.76, "source": SRC}])
+    _write(d, "parameters", [{"parameter": "electricity_demand_growth", "value": 0.0, "unit": "1/yr", "source": SRC, "note": ""}])
+    _write(
+        d,
+        "pv_classes",
+        [{"pv_class": "utility", "existing_gw": 0.0, "potential_gw": 10.0, "max_build_gw_per_yr": 10.0, "capex_cny_per_w": 1.0,
+          "fixed_opex_cny_per_w_yr": 0.0, "lifetime_yr": 10, "profile": "cf_pv", "source": SRC}],
+    )
+    _write(
+        d,
+        "storage",
+        [{"technology": "battery", "existing_power_gw": 0.0, "existing_energy_gwh": 0.0, "capex_power_cny_per_w": 0.5,
+          "capex_energy_cny_per_wh": 1.0, "fixed_opex_cny_per_w_yr": 0.0, "lifetime_yr": 10, "charge_efficiency": 0.9,
+          "discharge_efficiency": 0.9, "min_duration_h": 0.0, "max_duration_h": 100.0, "max_build_gw_per_yr": 10.0, "source": SRC}],
+    )
+    pd.DataFrame(
+        columns=["plant", "capacity_gw", "availability", "dispatch", "profile", "fuel", "heat_rate_kgce_per_kwh", "variable_opex_cny_per_kwh", "renewable", "source"]
+    ).to_csv(d / "generators.csv", index=False)
+    _write(
+        d,
+        "imports",
+        [{"channel": "grid", "price_cny_per_kwh": 0.1, "time_of_use": 1, "capacity_fee_cny_per_kw_yr": 0.0, "existing_gw": 10.0, "max_gw": 10.0,
+          "annual_limit_twh": np.nan, "co2_kg_per_kwh": 0.5, "availability_profile": "", "green": 0, "source": SRC}],
+    )
+    return load_inputs(d)
+
+
+def _slices():
+    return TimeSlices(
+        weight=np.array([4380.0, 4380.0]),
+        period=np.array([0, 0]),
+        next_slice=np.array([1, 0]),
+        hour_of_day=np.array([12, 0]),
+        day_of_year=np.array([1, 1]),
+        period_days=np.array([182.5]),
+        profiles=pd.DataFrame({"cf_pv": [1.0, 0.0], "load_city": [1.0, 1.0], "tou_multiplier": [0.5, 1.0]}),
+        label="2 hand-made slices",
+    )
+
+
+def _scenario(targets=()):
+    return scenario_from_dict(
+        {
+            "name": "tiny",
+            "years": {"base": 2023, "start": 2024, "end": 2024},
+            "economics": {"discount_rate": 0.0},
+            "sectors": {"power": {}},
+            "targets": list(targets),
+        }
+    )
+
+
+def _solve(inputs, targets=()):
+    scenario = _scenario(targets)
+    model = build_model(scenario, inputs, _slices())
+    res = solve(model, scenario.spec.solver)
+    return model, res
+
+
+C = 1 / 0.81  # charge in the day slice, GW
+
+
+def test_two_slice_storage_case_matches_hand_solution(tiny_inputs):
+    m, res = _solve(tiny_inputs)
+    p = m.power
+    assert res.status == "optimal"
+    assert p.pv_capacity[2024, "utility"]() == pytest.approx(1 + C, abs=1e-6)
+    assert p.storage_power[2024, "battery"]() == pytest.approx(C, abs=1e-6)
+    assert p.storage_energy[2024, "battery"]() == pytest.approx(0.9 * C, abs=1e-6)
+    assert p.charge[2024, 0, "battery"].value == pytest.approx(C, abs=1e-6)
+    assert p.discharge[2024, 1, "battery"].value == pytest.approx(1.0, abs=1e-6)
+    assert p.imported[2024, 0, "grid"].value == pytest.approx(0.0, abs=1e-6)
+    assert p.imported[2024, 1, "grid"].value == pytest.approx(0.0, abs=1e-6)
+    assert res.objective == pytest.approx(100 * (1 + C) + 50 * C + 100 * 0.9 * C, abs=1e-6)
+    assert res.objective == pytest.approx(396.2962963, abs=1e-6)
+    assert not res.warnings
+
+
+def test_binding_target_dual_equals_hand_value_and_finite_difference(tiny_inputs):
+    target = {"id": "pv-capacity", "clause": "II.5.2", "indicator": "power.pv_capacity", "year": 2024, "value": 3.0, "unit": "GW", "sense": ">="}
+    m, res = _solve(tiny_inputs, [target])
+    card = result_tables(m, res.duals, collect_indicators(m))["scorecard"].set_index("id")
+    assert res.objective == pytest.approx(396.2962963 + 100 * (3 - (1 + C)), abs=1e-6)
+    assert card.at["pv-capacity", "met"]
+    assert card.at["pv-capacity", "shadow_price"] == pytest.approx(100.0, abs=1e-6)
+    step = 0.01
+    _, res2 = _solve(tiny_inputs, [{**target, "value": 3.0 + step}])
+    assert (res2.objective - res.objective) / step == pytest.approx(card.at["pv-capacity", "shadow_price"], rel=1e-6)
+
+
+def test_at_most_target_reports_positive_cost_of_tightening(tiny_inputs):
+    """PV ≤ 2 GW binds from above: 0.2346 GW less PV loses 1 GW·(354.78 − 240)/GW... measured by re-solve."""
+    target = {"id": "pv-cap", "indicator": "power.pv_capacity", "year": 2024, "value": 2.0, "sense": "<="}
+    m, res = _solve(tiny_inputs, [target])
+    card = result_tables(m, res.duals, collect_indicators(m))["scorecard"].set_index("id")
+    price = card.at["pv-cap", "shadow_price"]
+    assert price > 0
+    step = 0.01
+    _, tighter = _solve(tiny_inputs, [{**target, "value": 2.0 - step}])
+    assert (tighter.objective - res.objective) / step == pytest.approx(price, rel=1e-6)
+    # on paper: with PV < 1 + c, each GW less PV means 1/0.81... per GW of PV removed
+    # the night loses 0.81 GW of discharge bought from the grid at 438 M CNY/GW-yr and
+    # saves 100 (PV) + 50 + 90 (storage): 0.81·438 − 240 = 114.78 M CNY per GW
+    assert price == pytest.approx(0.81 * 438 - 240, abs=1e-6)
