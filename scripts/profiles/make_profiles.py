@@ -162,6 +162,14 @@ def window(h: np.ndarray, start: float, end: float) -> np.ndarray:
     return ((h >= start) | (h < end)).astype(float)
 
 
+def soft_window(h: np.ndarray, start: float, end: float, ramp: float = 0.7) -> np.ndarray:
+    """Smooth version of `window` (start < end, same day): logistic ramps
+    of time constant `ramp` hours at opening and closing, evaluated at the
+    middle of each hour."""
+    t = h + 0.5
+    return sigmoid((t - start) / ramp) * sigmoid((end - t) / ramp)
+
+
 def bump(h: np.ndarray, centre: float, width: float) -> np.ndarray:
     """Circular Gaussian bump on the 24-h clock."""
     d = (h - centre + 12.0) % 24.0 - 12.0
@@ -373,6 +381,8 @@ def wind_profile(rng, cal):
     seasonal = periodic_monthly(WIND_MONTHLY, doy + hod / 24.0)
     diurnal = 1.0 + 0.12 * np.cos(2.0 * np.pi * (hod - 2.0) / 24.0)  # night maximum
     z = ar1(rng, 8760, 0.96)  # hourly AR(1) -> Weibull(k=2) quantile
+    month = cal["month"].values - 1
+    z = z - (np.bincount(month, weights=z) / np.bincount(month))[month]
     u = np.clip(norm_cdf(z), 1e-9, 1 - 1e-9)
     weib = np.sqrt(-np.log(1.0 - u))  # Weibull k=2, unit scale
     losses = 0.88  # wake, availability, electrical
@@ -427,15 +437,15 @@ def load_shapes(cal, ex, t_air, cool_scale):
     shapes["load_residential"] = res
 
     # public institutions: office hours on working days
-    office = window(h, 8, 18) * (1.0 - 0.25 * bump(h, 12.5, 0.6))
-    pub_occ = workday * office + offday * 0.15 * window(h, 8, 18)
-    pub = 0.30 + 0.70 * pub_occ + 0.10 * window(h, 18, 22) * workday
+    office = soft_window(h, 8, 18) * (1.0 - 0.25 * bump(h, 12.5, 0.6))
+    pub_occ = workday * office + offday * 0.15 * soft_window(h, 8, 18)
+    pub = 0.30 + 0.70 * pub_occ + 0.10 * soft_window(h, 18, 22) * workday
     pub *= np.where(ex["spring"], 0.75, 1.0)
     pub += cool_scale * 0.085 * cdh * (0.15 + 0.85 * pub_occ) + 0.03 * hdh * (0.2 + 0.8 * pub_occ)
     shapes["load_public"] = pub
 
     # commercial: open 09:00-22:00, evening retail, weekends slightly higher
-    open_ = window(h, 9, 22) * (0.85 + 0.15 * bump(h, 15.0, 3.0) + 0.10 * bump(h, 20.0, 1.5))
+    open_ = soft_window(h, 9, 22, 0.9) * (0.85 + 0.15 * bump(h, 15.0, 3.0) + 0.10 * bump(h, 20.0, 1.5))
     com = 0.25 + 0.75 * open_ * (1.0 + 0.06 * offday)
     com *= np.where(ex["spring"], 0.80, 1.0)
     com += cool_scale * 0.075 * cdh * (0.2 + 0.8 * open_) + 0.025 * hdh * (0.2 + 0.8 * open_)
@@ -595,8 +605,32 @@ def report(df, diag):
     print(f"TOU multiplier mean {df['tou_multiplier'].mean():.3f}")
 
 
+def round_sig_keep_sum(v: np.ndarray, sig: int = 6) -> np.ndarray:
+    """Round positive values to `sig` significant digits, then move the
+    smallest possible number of values by one unit in the last digit
+    (those with the largest rounding remainder) so that the rounded column
+    still sums to its original total (largest-remainder method)."""
+    total = v.sum()
+    step = 10.0 ** (np.floor(np.log10(v)) - (sig - 1))
+    r = np.round(v / step) * step
+    resid = total - r.sum()
+    for _ in range(10):  # a few passes; each pass moves toward the total
+        if abs(resid) < 0.5 * step.min():
+            break
+        sign = 1.0 if resid > 0 else -1.0
+        rem = (v - r) / step  # remainder in units of the last digit
+        for i in np.argsort(-sign * rem, kind="stable"):
+            if sign * resid >= 0.5 * step[i]:
+                r[i] += sign * step[i]
+                resid -= sign * step[i]
+        resid = total - r.sum()
+    return r
+
+
 def main():
     df, diag = build()
+    for k in [c for c in df.columns if c.startswith("load_")]:
+        df[k] = round_sig_keep_sum(df[k].values)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(OUT, index=False, float_format="%.6g", lineterminator="\n")
     report(df, diag)
