@@ -74,8 +74,9 @@ def validate(
     """Load the scenario, check its inputs and build the model, without solving."""
     from simulator import pipeline
 
+    time_overrides = _time_overrides(hours, days)
     try:
-        prepared = pipeline.prepare(scenario, _time_overrides(hours, days), progress)
+        prepared = pipeline.prepare(scenario, time_overrides, progress)
         model = pipeline.build(prepared)
         n_var = sum(1 for _ in model.component_data_objects(ctype=__import__("pyomo.environ").environ.Var))
         typer.echo(
@@ -98,8 +99,9 @@ def run(
     """Solve a scenario and write a run folder under OUT/<scenario>/<timestamp>/."""
     from simulator import pipeline, runs
 
+    time_overrides = _time_overrides(hours, days)
     try:
-        prepared = pipeline.prepare(scenario, _time_overrides(hours, days), progress)
+        prepared = pipeline.prepare(scenario, time_overrides, progress)
         outcome = pipeline.run(prepared, soft_targets=soft_targets, progress=progress)
         progress("writing the run folder")
         folder = runs.write_run(outcome, out, command=sys.argv, extra_writers=_writers())

@@ -238,6 +238,17 @@ def apply_overrides(inputs: Inputs, overrides: dict, where) -> Inputs:
                         )
                     )
                     continue
+                known = frame[column].dropna()
+                if value < 0 and len(known) and (known >= 0).all():
+                    problems.append(
+                        Problem(
+                            where(row_loc + (column,)),
+                            f"overrides.{table}.{row_id}.{column}",
+                            f"negative value {value:g} for a quantity that is never negative in {table}.csv",
+                            "a value ≥ 0",
+                        )
+                    )
+                    continue
                 frame.loc[match, column] = float(value)
                 applied.append(f"{table}.{row_id}.{column}={value}")
         tables[table] = frame

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InfeasibleError, SolveError
+from .errors import InfeasibleError, Problem, ScenarioError, SolveError
 from .inputs import Inputs, apply_overrides, load_inputs
 from .model import build_model
 from .results import result_tables
@@ -63,6 +63,10 @@ def prepare(scenario_path, overrides: dict | None = None, progress: Callable = _
     progress(f"loading scenario {scenario_path}")
     scenario = load_scenario(scenario_path, overrides)
     root = inputs_root or dataset_root(scenario)
+    if not root.is_dir():
+        raise ScenarioError(
+            problems=[Problem(scenario.where(("dataset",)), "dataset", f"no input folder for data set '{scenario.spec.dataset}' (looked for {root})", "the name of a folder under inputs/, or a path to one")]
+        )
     progress(f"reading inputs from {root}")
     inputs = load_inputs(root)
     inputs = apply_overrides(inputs, scenario.spec.overrides, scenario.where)

@@ -120,6 +120,89 @@ class Solver(StrictModel):
     dual_feasibility_tolerance: float = Field(1e-7, gt=0.0, le=1e-3)
 
 
+_SWEEP_FIELDS = {
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "normal": ("mean", "std", "low", "high"),
+    "grid": ("values",),
+}
+_SWEEP_FORBIDDEN_ROOTS = ("name", "description", "dataset", "time", "sweep", "targets", "solver")
+
+
+class SweepParameter(StrictModel):
+    """One uncertain parameter of a sweep (see docs/sweeps.md).
+
+    ``paths`` are dotted paths into the scenario (``overrides.<table>.<row>.<column>``
+    for an input value, or a scenario field such as ``economics.discount_rate``).
+    ``apply: value`` sets each path to the sampled number; ``apply: scale``
+    multiplies each path's central value by it (one factor for several rows).
+    Distributions: uniform(low, high), triangular(low, mode, high), normal(mean,
+    std) truncated to [low, high], or a grid of ``values`` (full factorial).
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    paths: list[str] = Field(min_length=1)
+    apply: Literal["value", "scale"] = "value"
+    distribution: Literal["uniform", "triangular", "normal", "grid"]
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    std: float | None = Field(None, gt=0.0)
+    values: list[float] | None = Field(None, min_length=1)
+    unit: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _fields_of_distribution(self):
+        need = _SWEEP_FIELDS[self.distribution]
+        missing = [f for f in need if getattr(self, f) is None]
+        extra = [f for f in ("low", "high", "mode", "mean", "std", "values") if f not in need and getattr(self, f) is not None]
+        if missing or extra:
+            parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"{', '.join(extra)} not used"] if extra else [])
+            raise ValueError(f"a {self.distribution} distribution takes {', '.join(need)}: {'; '.join(parts)}")
+        if self.low is not None and not self.low < self.high:
+            raise ValueError(f"low must be below high, got low={self.low}, high={self.high}")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(f"mode must lie in [low, high], got {self.mode}")
+        if self.values is not None and len(set(self.values)) != len(self.values):
+            raise ValueError("grid values must be distinct")
+        for p in self.paths:
+            parts = p.split(".")
+            if len(parts) < 2 or not all(parts) or parts[0] in _SWEEP_FORBIDDEN_ROOTS:
+                raise ValueError(
+                    f"path '{p}' cannot be swept (a dotted path like overrides.<table>.<row>.<column> or economics.<field>; "
+                    f"not under {', '.join(_SWEEP_FORBIDDEN_ROOTS)})"
+                )
+            if parts[0] == "overrides" and len(parts) != 4:
+                raise ValueError(f"path '{p}' must have the form overrides.<table>.<row id>.<column>")
+        return self
+
+
+class Sweep(StrictModel):
+    """Uncertain parameters, Latin hypercube ``samples`` drawn with ``seed``.
+
+    Variants = ``samples`` draws of the continuous parameters × every point of
+    the grids (the same draws for every grid point).
+    """
+
+    samples: int = Field(100, ge=1, le=100_000)
+    seed: int = Field(0, ge=0)
+    parameters: list[SweepParameter] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [p.id for p in self.parameters]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate parameter id {', '.join(dup)} (unique ids)")
+        paths = [p for par in self.parameters for p in par.paths]
+        dup = sorted({p for p in paths if paths.count(p) > 1})
+        if dup:
+            raise ValueError(f"path {', '.join(dup)} is swept by more than one parameter (each path once)")
+        return self
+
+
 class ScenarioSpec(StrictModel):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-.]*$")
     description: str = ""
@@ -135,7 +218,7 @@ class ScenarioSpec(StrictModel):
     )
     targets: list[Target] = Field(default_factory=list)
     solver: Solver = Solver()
-    sweep: dict[str, Any] | None = None
+    sweep: Sweep | None = None
 
 
 # --------------------------------------------------------------------------- result
@@ -360,6 +443,9 @@ def _resolve_chain(path: Path, root: Path, chain: list[Path]) -> tuple[dict, dic
                 )
             ]
         )
+    if parent in chain:
+        names = " -> ".join(str(p) for p in [*chain, parent])
+        raise ScenarioError(problems=[Problem(where, "extends", f"cycle in extends: {names}", "a chain without cycles")])
     if not parent.is_file():
         raise ScenarioError(
             problems=[Problem(where, "extends", f"'{parent_ref}' not found (looked for {parent})", "an existing scenario file")]
