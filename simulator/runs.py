@@ -10,10 +10,12 @@ of :mod:`simulator.results` as CSV, ``highs.log``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 from datetime import UTC, datetime
 from importlib import metadata
@@ -35,8 +37,49 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def manifest(outcome, command: list[str] | None = None) -> dict:
-    """Everything that affects the result, and how long each step took."""
+def dataset_path(root: Path) -> str:
+    """The data set folder relative to the project (``inputs/<dataset>``), else absolute.
+
+    A run folder moved to another checkout finds its inputs again through this path.
+    """
+    root = Path(root).resolve()
+    if root.parent.name == "inputs":
+        return f"inputs/{root.name}"
+    return str(root)
+
+
+def code_identity() -> dict:
+    """SHA-256 of the simulator's Python sources (and cli.py), and the git commit if any."""
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py"))
+    cli = package.parent / "cli.py"
+    if cli.is_file():
+        files.append(cli)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(package.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    try:
+        done = subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False)
+        commit = done.stdout.strip() if done.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {"sources_sha256": digest.hexdigest(), "git_commit": commit}
+
+
+def table_hashes(folder: Path, tables: dict) -> dict:
+    """Rows and SHA-256 of each result table as written (``<name>.csv``)."""
+    return {
+        name: {"file": f"{name}.csv", "rows": len(frame), "sha256": hashlib.sha256((folder / f"{name}.csv").read_bytes()).hexdigest()}
+        for name, frame in sorted(tables.items())
+    }
+
+
+def manifest(outcome, command: list[str] | None = None, tables: dict | None = None) -> dict:
+    """Everything that affects the result, and how long each step took.
+
+    Only ``created_utc``, ``timings_s`` and ``command`` differ between two runs
+    of the same scenario with the same inputs and code.
+    """
     prep = outcome.prepared
     scenario, inputs, result = prep.scenario, prep.inputs, outcome.result
     from .solve import highs_version
@@ -48,6 +91,7 @@ def manifest(outcome, command: list[str] | None = None) -> dict:
         "scenario_sha256": scenario.sha256(),
         "dataset": inputs.dataset,
         "dataset_root": str(inputs.root),
+        "dataset_path": dataset_path(inputs.root),
         "input_sha256": dict(sorted(inputs.file_hashes.items())),
         "input_overrides": inputs.overridden,
         "years": scenario.years,
@@ -56,7 +100,14 @@ def manifest(outcome, command: list[str] | None = None) -> dict:
         "n_slices": prep.time.n,
         "representative_days": sorted({int(d) for d in prep.time.day_of_year}) if prep.time.n < 8760 else None,
         "versions": {**package_versions(), "highs": highs_version()},
-        "platform": {"system": platform.system(), "machine": platform.machine(), "release": platform.release()},
+        "platform": {
+            "system": platform.system(),
+            "machine": platform.machine(),
+            "release": platform.release(),
+            "python_implementation": platform.python_implementation(),
+        },
+        "code": code_identity(),
+        "tables": tables or {},
         "solver_options": result.options,
         "soft_targets": outcome.soft_targets,
         "termination": result.status,
@@ -93,7 +144,7 @@ def write_run(outcome, out_root: str | Path = "outputs", command: list[str] | No
         (partial / "highs.log").write_text(outcome.result.log, encoding="utf-8")
         for writer in extra_writers:
             writer(outcome, partial)
-        man = manifest(outcome, command)
+        man = manifest(outcome, command, tables=table_hashes(partial, outcome.tables))
         (partial / "manifest.json").write_text(json.dumps(man, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         os.replace(partial, final)
     except BaseException:
