@@ -8,7 +8,7 @@ period, wrapping around.
 
 Representative days are chosen by clustering the 365 daily profiles with
 tsam (hierarchical clustering on all profile columns, medoid days, the day of
-peak city load kept as its own cluster). Profiles on the chosen days are
+peak city load kept as its own period of weight one day). Profiles on the chosen days are
 rescaled so that their weighted annual sums equal the 8,760-hour sums
 (annual energy of each load shape and full-load hours of each PV class are
 preserved).
@@ -79,7 +79,14 @@ def full_year(hourly: pd.DataFrame) -> TimeSlices:
 
 
 def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarchical") -> TimeSlices:
-    """Cluster the 365 days into ``days`` representative days with tsam."""
+    """Cluster the 365 days into ``days`` representative days with tsam.
+
+    tsam clusters the daily profiles (all profile columns, normalised) into
+    ``days − 1`` groups; each group is represented by its medoid (the member
+    day closest to all others, in the same normalised space) weighted by its
+    number of days. The day of peak city load is added as its own period of
+    weight 1 (taken out of its group's weight), so peak capacity is always seen.
+    """
     import tsam.timeseriesaggregation as tsam
 
     if days >= 365:
@@ -87,39 +94,35 @@ def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarch
     cols = profile_columns(hourly)
     frame = hourly[cols].copy()
     frame.index = pd.date_range("2023-01-01", periods=len(frame), freq="h")
-    peak_column = "load_city" if "load_city" in cols else None
+    peak_day = int(hourly["load_city"].to_numpy().argmax() // 24) if "load_city" in cols and days >= 2 else None
+    n_clusters = days - 1 if peak_day is not None else days
     agg = tsam.TimeSeriesAggregation(
         frame,
-        noTypicalPeriods=days,
+        noTypicalPeriods=n_clusters,
         hoursPerPeriod=24,
         clusterMethod=method,
         representationMethod="medoidRepresentation",
-        extremePeriodMethod="replace_cluster_center" if peak_column and days >= 4 else "None",
-        addPeakMax=[peak_column] if peak_column and days >= 4 else [],
         rescaleClusterPeriods=False,
         solver="highs",
     )
     agg.createTypicalPeriods()
-    order = agg.clusterOrder  # cluster of each calendar day
-    counts = np.bincount(order, minlength=agg.noTypicalPeriods).astype(float)
-    daily = frame.to_numpy().reshape(365, 24, len(cols))
-    # the calendar day closest to each cluster's typical profile is its representative
-    typical = agg.clusterPeriodDict
-    chosen = []
-    for k in range(agg.noTypicalPeriods):
+    order = np.asarray(agg.clusterOrder)  # cluster of each calendar day
+    scale = frame.max().replace(0, 1.0).to_numpy()
+    daily = (frame.to_numpy() / scale).reshape(365, 24 * len(cols))
+    chosen: dict[int, float] = {}
+    for k in np.unique(order):
         members = np.flatnonzero(order == k)
-        if len(members) == 0:
-            continue
-        target = (
-            np.stack([np.asarray([typical[c][(k, h)] for h in range(24)]) for c in cols], axis=1) if isinstance(typical, dict) else None
-        )
-        if target is None:
-            chosen.append((members[0], counts[k]))
-            continue
-        dist = ((daily[members] - target) ** 2).sum(axis=(1, 2))
-        chosen.append((members[int(np.argmin(dist))], counts[k]))
-    chosen.sort()
-    return _days_as_periods(hourly, np.array([d for d, _ in chosen]), np.array([w for _, w in chosen]))
+        block = daily[members]
+        dist = np.sqrt(((block[:, None, :] - block[None, :, :]) ** 2).sum(axis=2)).sum(axis=1)
+        weight = float(len(members))
+        if peak_day is not None and peak_day in members and len(members) > 1:
+            weight -= 1.0
+            dist[members == peak_day] = np.inf
+        chosen[int(members[int(np.argmin(dist))])] = chosen.get(int(members[int(np.argmin(dist))]), 0.0) + weight
+    if peak_day is not None:
+        chosen[peak_day] = chosen.get(peak_day, 0.0) + 1.0
+    day_index = np.array(sorted(chosen))
+    return _days_as_periods(hourly, day_index, np.array([chosen[d] for d in day_index]))
 
 
 def _days_as_periods(hourly: pd.DataFrame, day_index: np.ndarray, day_weight: np.ndarray) -> TimeSlices:
