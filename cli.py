@@ -151,6 +151,65 @@ def _summary(outcome, folder: Path) -> None:
     typer.echo(f"run folder: {folder}")
 
 
+@app.command()
+def reproduce(
+    run_dir: Annotated[Path, typer.Argument(help="run folder (e.g. outputs/published/reference) or bundle (.tar.gz)")],
+    inputs: Annotated[Path | None, typer.Option(help="data set folder to use instead of the one the run recorded")] = None,
+    keep: Annotated[Path | None, typer.Option(help="keep the re-run's folder under this folder")] = None,
+    debug: Debug = False,
+) -> None:
+    """Re-run a recorded run and compare: inputs by SHA-256, objective and every table within tolerances. Exit 4 if not reproduced."""
+    from simulator.bundle import opened
+    from simulator.errors import ReproduceError
+    from simulator.reproduce import reproduce as do_reproduce
+
+    try:
+        with opened(run_dir) as folder:
+            report = do_reproduce(folder, inputs_root=inputs, keep=keep, progress=progress, source=str(run_dir))
+        for line in report.lines():
+            typer.echo(line)
+        if not report.ok:
+            raise ReproduceError("; ".join(report.reasons()))
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+
+
+@app.command()
+def bundle(
+    run_dir: Annotated[Path, typer.Argument(help="run folder")],
+    out: Annotated[Path, typer.Option(help="archive to write (.tar.gz)")],
+    inputs: Annotated[Path | None, typer.Option(help="data set folder to use instead of the one the run recorded")] = None,
+    debug: Debug = False,
+) -> None:
+    """Pack a run folder and the exact input files it used into one archive that `transim reproduce` accepts."""
+    from simulator.bundle import make_bundle
+
+    try:
+        path = make_bundle(run_dir, out, inputs_root=inputs)
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+        return
+    typer.echo(f"bundle: {path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+@app.command()
+def publish(
+    scenarios: Annotated[list[Path], typer.Argument(help="scenario YAML files, e.g. scenarios/reference.yaml scenarios/baseline.yaml")],
+    out: Annotated[Path, typer.Option(help="folder of published runs")] = Path("outputs/published"),
+    debug: Debug = False,
+) -> None:
+    """Solve each scenario and replace its published run OUT/<scenario>/ (commit it saying why the numbers moved)."""
+    from simulator.publish import publish as do_publish
+
+    try:
+        folders = do_publish(scenarios, out, progress=progress, command=sys.argv)
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+        return
+    for folder in folders:
+        typer.echo(f"published: {folder}")
+
+
 def main() -> None:  # console-script entry point
     app()
 
