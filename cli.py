@@ -210,6 +210,64 @@ def publish(
         typer.echo(f"published: {folder}")
 
 
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file with a sweep: section")],
+    out: Annotated[Path, typer.Option(help="sweep folder (rerun the same command to resume)")],
+    samples: Annotated[int | None, typer.Option(min=1, help="Latin hypercube samples (default: the scenario's sweep.samples)")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler, e.g. tcp://HOST:8786")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="LocalCluster worker processes (default: one per core)")] = None,
+    days: Annotated[int | None, typer.Option(help="representative days (all variants)")] = None,
+    debug: Debug = False,
+) -> None:
+    """Solve every variant of the scenario's sweep on Dask; gather OUT/sweep.parquet and OUT/charts/."""
+    from tqdm import tqdm
+
+    from simulator import sweep as sw
+
+    if scheduler and workers:
+        raise typer.BadParameter("--workers sizes a LocalCluster; with --scheduler the cluster's own workers are used")
+    t0 = time.perf_counter()
+    bar = None
+
+    def start(todo: int, done: int) -> None:
+        nonlocal bar
+        if done:
+            progress(f"resuming: {done} variants already in {out / 'variants'}, {todo} to solve")
+        where = scheduler or f"a LocalCluster of {workers or 'one worker per core'}"
+        if todo:
+            progress(f"solving {todo} variants on {where}")
+        bar = tqdm(total=todo, file=sys.stderr, unit="variant", dynamic_ncols=True, disable=not todo)
+
+    def result(record: dict) -> None:
+        bar.update(1)
+        if record["status"] != "optimal":
+            why = " ".join(line.strip() for line in record["reason"].splitlines()[:2])
+            bar.write(f"  {record['variant']}: {record['status']}: {why}", file=sys.stderr)
+
+    try:
+        plan = sw.plan_sweep(scenario, samples, _time_overrides(None, days), progress)
+        table = sw.run_sweep(plan, out, scheduler=scheduler, workers=workers, on_start=start, on_result=result)
+        if bar is not None:
+            bar.close()
+        progress("drawing the sweep charts")
+        charts = sw.write_charts(table, out, sw.column_units(plan))
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        typer.echo(f"interrupted; finished variants are kept in {out / 'variants'}: run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    except (Exception,) as exc:
+        _fail(exc, debug)
+        return
+    counts = table["status"].value_counts().to_dict()
+    typer.echo(f"variants: {len(table)} ({', '.join(f'{n} {s}' for s, n in sorted(counts.items()))})")
+    typer.echo(f"wall time: {time.perf_counter() - t0:.1f} s")
+    typer.echo(f"table: {out / 'sweep.parquet'}")
+    for path in charts:
+        typer.echo(f"chart: {path}")
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -375,7 +375,8 @@ def _check_folder(out: Path, plan: SweepPlan) -> None:
         )
 
 
-def _units(plan: SweepPlan) -> dict:
+def column_units(plan: SweepPlan) -> dict:
+    """Unit of each column whose name cannot carry it (parameters, targets)."""
     units = {f"param.{p.id}": p.unit for p in plan.scenario.spec.sweep.parameters}
     for t in plan.scenario.spec.targets:
         units[f"target.{t.id}.value"] = t.unit or ""
@@ -396,7 +397,7 @@ def _meta(plan: SweepPlan, extra: dict | None = None) -> dict:
         "parameters": [p.model_dump(mode="json") for p in spec.parameters],
         "central_values": plan.central,
         "time_slices": plan.bundle["time"].label,
-        "units": _units(plan),
+        "units": column_units(plan),
         **(extra or {}),
     }
 
@@ -568,8 +569,11 @@ def plot_capacities(table: pd.DataFrame, path: Path, n_total: int) -> Path | Non
     if year is None:
         return None
     cols = [c for c in table.columns if c.startswith("capacity_") and c.endswith(f".{year}")]
-    cols = [c for c in cols if ".pv_" not in c or ".pv_total." in c] + [c for c in cols if ".pv_" in c and ".pv_total." not in c]
-    cols = [c for c in cols if table[c].max() - table[c].min() > 1e-9 * max(1.0, abs(table[c].max()))][:9]
+    def spread(c: str) -> bool:
+        return bool(table[c].max() - table[c].min() > 1e-9 * max(1.0, abs(table[c].max())))
+
+    key = [c for c in cols if ".pv_total." in c or ".storage_" in c] + [c for c in cols if ".import_" in c and spread(c)]
+    cols = (key + [c for c in cols if ".pv_" in c and ".pv_total." not in c and spread(c)])[:9]
     if not cols:
         return None
     fig, axes = _grid(len(cols))
