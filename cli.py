@@ -257,7 +257,7 @@ def sweep(
             raise
         typer.echo(f"interrupted; finished variants are kept in {out / 'variants'}: run the same command again to resume", err=True)
         raise typer.Exit(130) from None
-    except (Exception,) as exc:
+    except Exception as exc:
         _fail(exc, debug)
         return
     counts = table["status"].value_counts().to_dict()

@@ -569,6 +569,7 @@ def plot_capacities(table: pd.DataFrame, path: Path, n_total: int) -> Path | Non
     if year is None:
         return None
     cols = [c for c in table.columns if c.startswith("capacity_") and c.endswith(f".{year}")]
+
     def spread(c: str) -> bool:
         return bool(table[c].max() - table[c].min() > 1e-9 * max(1.0, abs(table[c].max())))
 
