@@ -581,7 +581,8 @@ def plot_capacities(table: pd.DataFrame, path: Path, n_total: int) -> Path | Non
     for ax, c in zip(axes, cols, strict=False):
         unit = c.split(".")[0].split("_", 1)[1].upper().replace("GWH", "GWh")
         tech = c.split(".")[1].replace("_", " ")
-        _hist(ax, table[c], f"{tech}, {year}", f"capacity ({unit})")
+        kind = "energy" if unit == "GWh" else "power"
+        _hist(ax, table[c], f"{tech} ({kind}), {year}" if tech.startswith("storage") else f"{tech}, {year}", f"capacity ({unit})")
     fig.suptitle(f"Capacities in {year} across {table[cols[0]].notna().sum()} solved of {n_total} variants")
     fig.savefig(path, dpi=110)
     return path
@@ -627,14 +628,18 @@ def plot_targets(table: pd.DataFrame, path: Path) -> Path | None:
     y = np.arange(len(names))[::-1]
     ax.barh(y, np.nan_to_num(probs) * 100, color=["#55a868"] * len(cols) + ["#4c72b0"])
     for yi, p, n in zip(y, probs, ns, strict=True):
-        ax.text(min(np.nan_to_num(p) * 100 + 1, 88), yi, f"{p * 100:.0f} % of {n}" if n else "no data", va="center", fontsize=9)
+        label = f"{p * 100:.0f} % of {n}" if n else "no data"
+        if n and p > 0.8:
+            ax.text(p * 100 - 1, yi, label, va="center", ha="right", fontsize=9, color="white")
+        else:
+            ax.text(np.nan_to_num(p) * 100 + 1, yi, label, va="center", fontsize=9)
     ax.set_yticks(y, names)
     ax.set_xlim(0, 100)
     ax.set_xlabel("variants meeting the target (%)")
     ax.set_title(
-        f"Probability of meeting each target ({len(solved)} optimal, {int((table['status'] == 'infeasible').sum())} infeasible "
-        f"variants; an infeasible variant counts the targets its relaxed plan meets)",
-        fontsize=9,
+        f"Probability of meeting each target: {len(solved)} optimal, {int((table['status'] == 'infeasible').sum())} infeasible variants\n"
+        "(an infeasible variant counts the targets its plan with every target relaxed still meets)",
+        fontsize=10,
     )
     fig.savefig(path, dpi=110)
     return path
