@@ -548,7 +548,16 @@ def _hist(ax, values: pd.Series, title: str, xlabel: str) -> None:
     p10, p50, p90 = np.percentile(v, [10, 50, 90])
     for x, style in ((p10, ":"), (p50, "-"), (p90, ":")):
         ax.axvline(x, color="#c44e52", linestyle=style, linewidth=1)
-    ax.text(0.98, 0.95, f"P10 {p10:.4g}\nP50 {p50:.4g}\nP90 {p90:.4g}", ha="right", va="top", transform=ax.transAxes, fontsize=8)
+    ax.text(
+        0.98,
+        0.95,
+        f"P10 {p10:.5g}\nP50 {p50:.5g}\nP90 {p90:.5g}",
+        ha="right",
+        va="top",
+        transform=ax.transAxes,
+        fontsize=8,
+        bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"},
+    )
 
 
 def _grid(n: int):
@@ -603,9 +612,7 @@ def plot_costs(table: pd.DataFrame, path: Path, n_total: int) -> Path | None:
     fig, axes = _grid(len(cols))
     for ax, (c, title, unit) in zip(axes, cols, strict=False):
         _hist(ax, table[c], title, unit)
-    fig.suptitle(
-        f"Costs across {table['objective_mcny'].notna().sum()} solved of {n_total} variants ({year} prices are real base-year CNY)"
-    )
+    fig.suptitle(f"Costs across {table['objective_mcny'].notna().sum()} solved of {n_total} variants (real base-year CNY)")
     fig.savefig(path, dpi=110)
     return path
 
@@ -638,7 +645,7 @@ def plot_targets(table: pd.DataFrame, path: Path) -> Path | None:
     ax.set_xlabel("variants meeting the target (%)")
     ax.set_title(
         f"Probability of meeting each target: {len(solved)} optimal, {int((table['status'] == 'infeasible').sum())} infeasible variants\n"
-        "(an infeasible variant counts the targets its plan with every target relaxed still meets)",
+        "(infeasible variants: targets met by their plan with every target relaxed)",
         fontsize=10,
     )
     fig.savefig(path, dpi=110)
@@ -672,16 +679,15 @@ def plot_sensitivity(table: pd.DataFrame, path: Path, units: dict) -> Path | Non
 
     fig = Figure(figsize=(3.4 * len(params), 3.0 * len(ys)), layout="constrained")
     axes = np.atleast_2d(fig.subplots(len(ys), len(params), squeeze=False))
-    colour = table["status"].map({"optimal": "#4c72b0", "infeasible": "#c44e52"}).fillna("#999999")
     for i, (yc, ylabel) in enumerate(ys):
         for j, pc in enumerate(params):
             ax = axes[i, j]
-            ax.scatter(table[pc], table[yc], s=8, c=colour)
+            ax.scatter(table[pc], table[yc], s=8, color="#4c72b0")
             unit = units.get(pc, "")
             ax.set_xlabel(f"{pc[len('param.') :]}" + (f" ({unit})" if unit else ""))
             if j == 0:
                 ax.set_ylabel(ylabel)
-    fig.suptitle("Sensitivity: each variant against each sampled parameter (blue optimal; red infeasible, no plan)")
+    fig.suptitle("Sensitivity: each optimal variant against each sampled parameter (infeasible variants have no plan)")
     fig.savefig(path, dpi=110)
     return path
 
