@@ -94,9 +94,13 @@ def run(
     hours: Annotated[int | None, typer.Option(help="8760 for the full chronology")] = None,
     days: Annotated[int | None, typer.Option(help="representative days")] = None,
     soft_targets: Annotated[bool, typer.Option("--soft-targets", help="treat every target as soft (penalised shortfall)")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="chart language: en, or zh (needs a CJK font; falls back to en)")] = "en",
     debug: Debug = False,
 ) -> None:
     """Solve a scenario and write a run folder under OUT/<scenario>/<timestamp>/."""
+    if lang not in ("en", "zh"):
+        raise typer.BadParameter("--lang takes en or zh")
+    notes: list[str] = []
     from simulator import pipeline, runs
 
     time_overrides = _time_overrides(hours, days)
@@ -104,7 +108,7 @@ def run(
         prepared = pipeline.prepare(scenario, time_overrides, progress)
         outcome = pipeline.run(prepared, soft_targets=soft_targets, progress=progress)
         progress("writing the run folder")
-        folder = runs.write_run(outcome, out, command=sys.argv, extra_writers=_writers())
+        folder = runs.write_run(outcome, out, command=sys.argv, extra_writers=_writers(lang, notes))
     except InfeasibleError as exc:
         if debug:
             raise
@@ -113,19 +117,27 @@ def run(
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
         return
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     _summary(outcome, folder)
 
 
-def _writers():
-    """Extra run-folder writers (charts, IAMC, report) where available."""
-    writers = []
-    try:
-        from simulator import charts
+def _writers(lang: str = "en", notes: list[str] | None = None):
+    """Extra run-folder writers: charts (PNG, SVG), iamc.csv, report.html (after the charts).
 
-        writers.append(charts.write_run_charts)
-    except (ImportError, AttributeError):
-        pass
-    return writers
+    Each writer returns notes (skipped charts, font fallback) collected into ``notes``.
+    """
+    from simulator import charts, iamc, report
+
+    notes = notes if notes is not None else []
+
+    def collect(writer, **kw):
+        def write(outcome, folder):
+            notes.extend(writer(outcome, folder, **kw) or [])
+
+        return write
+
+    return [collect(charts.write_run_charts, lang=lang), collect(iamc.write_run_iamc), collect(report.write_run_report)]
 
 
 def _summary(outcome, folder: Path) -> None:
