@@ -1,0 +1,210 @@
+"""Sweeps: Latin hypercube sampling, the sweep schema, and a 2-worker LocalCluster
+sweep checked variant by variant against serial runs of the same scenarios."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from simulator import pipeline
+from simulator.errors import InfeasibleError, ScenarioError
+from simulator.scenario import Sweep, load_scenario
+from simulator.sweep import plan_sweep, run_sweep, sample_parameters
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "inputs" / "wuhan"
+
+SCENARIO = f"""\
+name: sweep-test
+dataset: {DATA}
+years: {{base: 2023, start: 2024, end: 2026}}
+time: {{days: 2}}
+sectors:
+  power: {{}}
+targets:
+  - id: green-power-share
+    indicator: power.green_share
+    year: 2026
+    value: 10.0
+    unit: "%"
+sweep:
+  samples: 3
+  seed: 7
+  parameters:
+    - id: pv_capex_factor
+      paths:
+        - overrides.pv_classes.utility.capex_cny_per_w
+        - overrides.pv_classes.ci_rooftop.capex_cny_per_w
+      apply: scale
+      distribution: triangular
+      low: 0.7
+      mode: 1.0
+      high: 1.2
+    - id: green_import_price
+      paths: [overrides.imports.green.price_cny_per_kwh]
+      distribution: normal
+      mean: 0.45
+      std: 0.05
+      low: 0.38
+      high: 0.52
+      unit: CNY/kWh
+    - id: green_import_limit
+      paths: [overrides.imports.green.annual_limit_twh]
+      distribution: grid
+      values: [0.5, 8.0]
+      unit: TWh/yr
+"""
+
+
+@pytest.fixture
+def scenario_file(tmp_path) -> Path:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    path = folder / "sweep-test.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
+
+
+def _spec(parameters: list[dict], samples: int = 8, seed: int = 1) -> Sweep:
+    return Sweep.model_validate({"samples": samples, "seed": seed, "parameters": parameters})
+
+
+def test_latin_hypercube_puts_one_draw_in_each_probability_stratum():
+    spec = _spec(
+        [
+            {"id": "u", "paths": ["economics.discount_rate"], "distribution": "uniform", "low": 2.0, "high": 4.0},
+            {"id": "t", "paths": ["economics.carbon_price_cny_per_t"], "distribution": "triangular", "low": 0.0, "mode": 1.0, "high": 4.0},
+            {"id": "n", "paths": ["overrides.a.b.c"], "distribution": "normal", "mean": 1.0, "std": 0.5, "low": 0.5, "high": 2.0},
+        ]
+    )
+    frame = sample_parameters(spec)
+    assert list(frame.columns) == ["variant", "u", "t", "n"]
+    assert list(frame["variant"]) == [f"v{i:05d}" for i in range(8)]
+    # Map each draw back through its CDF: with 8 samples, exactly one falls in each [k/8, (k+1)/8).
+    cdfs = {
+        "u": (frame["u"] - 2.0) / 2.0,  # uniform on [2, 4]
+        "t": stats.triang(c=0.25, loc=0.0, scale=4.0).cdf(frame["t"]),  # mode 1 of [0, 4] → c = 1/4
+        "n": stats.truncnorm(-1.0, 2.0, loc=1.0, scale=0.5).cdf(frame["n"]),  # bounds (0.5−1)/0.5 = −1, (2−1)/0.5 = 2
+    }
+    for name, p in cdfs.items():
+        assert sorted(np.floor(np.asarray(p) * 8).astype(int)) == list(range(8)), name
+    assert frame["n"].between(0.5, 2.0).all()
+    # seeded: the same draws again, other draws with another seed
+    pd.testing.assert_frame_equal(frame, sample_parameters(spec))
+    assert not np.allclose(frame["u"], sample_parameters(_spec(spec.model_dump()["parameters"], seed=2))["u"])
+
+
+def test_grids_are_crossed_with_the_same_draws():
+    spec = _spec(
+        [
+            {"id": "g", "paths": ["economics.discount_rate"], "distribution": "grid", "values": [0.03, 0.08]},
+            {"id": "u", "paths": ["economics.carbon_price_cny_per_t"], "distribution": "uniform", "low": 0.0, "high": 100.0},
+        ],
+        samples=3,
+    )
+    frame = sample_parameters(spec)
+    assert list(frame["g"]) == [0.03, 0.03, 0.03, 0.08, 0.08, 0.08]
+    np.testing.assert_array_equal(frame["u"].iloc[:3].to_numpy(), frame["u"].iloc[3:].to_numpy())
+    assert len(sample_parameters(spec, samples=5)) == 10
+
+
+def test_sweep_schema_errors_are_located(tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    path = folder / "bad.yaml"
+    path.write_text(
+        "name: bad\n"
+        "sweep:\n"
+        "  samples: 4\n"
+        "  parameters:\n"
+        "    - id: a\n"
+        "      paths: [overrides.imports.green.price_cny_per_kwh]\n"
+        "      distribution: triangular\n"
+        "      low: 1.0\n"
+        "      high: 2.0\n"
+        "    - id: b\n"
+        "      paths: [time.days]\n"
+        "      distribution: uniform\n"
+        "      low: 1\n"
+        "      high: 3\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    text = str(err.value)
+    assert f"{path}:5:7: sweep.parameters[0]: a triangular distribution takes low, mode, high: missing mode" in text
+    assert f"{path}:10:7: sweep.parameters[1]: path 'time.days' cannot be swept" in text
+
+
+def test_unknown_override_row_is_refused_before_any_solve(scenario_file):
+    scenario_file.write_text(SCENARIO.replace("overrides.pv_classes.utility.", "overrides.pv_classes.offshore."), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        plan_sweep(scenario_file)
+    # line 19 of SCENARIO is the first path of the first parameter
+    assert f"{scenario_file}:19:11: sweep.parameters[0].paths[0]: no row 'offshore' in pv_classes.csv" in str(err.value)
+
+
+def test_local_cluster_sweep_equals_serial_runs_and_resumes(scenario_file, tmp_path):
+    plan = plan_sweep(scenario_file)
+    assert len(plan.variants) == 6  # grid of 2 limits × 3 draws
+    # scale: utility capex 3.0 CNY/W (pv_classes.csv) × factor; value: the draw itself
+    row = plan.variants.iloc[4]
+    over = plan.overrides[row["variant"]]["overrides"]
+    assert over["pv_classes"]["utility"]["capex_cny_per_w"] == pytest.approx(3.0 * row["pv_capex_factor"], rel=1e-12)
+    assert over["pv_classes"]["ci_rooftop"]["capex_cny_per_w"] == pytest.approx(3.2 * row["pv_capex_factor"], rel=1e-12)
+    assert over["imports"]["green"]["annual_limit_twh"] == 8.0
+
+    out = tmp_path / "sweep"
+    table = run_sweep(plan, out, workers=2)
+    assert sorted(table["variant"]) == list(plan.variants["variant"])
+    assert (out / "sweep.parquet").is_file()
+    stored = pd.read_parquet(out / "sweep.parquet")
+    assert len(stored) == 6 and "param.green_import_limit" in stored.columns
+    assert all(table["worker"].str.len() > 0)
+
+    # Serial reference: each variant loaded from the YAML with its overrides, clustered and solved on its own.
+    for rec in table.to_dict(orient="records"):
+        prepared = pipeline.prepare(scenario_file, overrides=plan.overrides[rec["variant"]])
+        try:
+            outcome = pipeline.run(prepared)
+        except InfeasibleError as exc:
+            assert rec["status"] == "infeasible", rec["variant"]
+            assert "green-power-share" in rec["reason"] and "green-power-share" in str(exc)
+            assert not bool(rec["target.green-power-share.met"])  # the relaxed plan falls short
+            continue
+        assert rec["status"] == "optimal", (rec["variant"], rec["reason"])
+        assert rec["objective_mcny"] == pytest.approx(outcome.result.objective, rel=1e-6)
+        cap = outcome.tables["capacity"]
+        cap = cap[cap["variable"] == "capacity"]
+        for c in cap.itertuples():
+            assert rec[f"capacity_{c.unit.lower()}.{c.technology}.{c.year}"] == pytest.approx(c.value, rel=1e-6, abs=1e-9)
+        card = outcome.tables["scorecard"].set_index("id")
+        assert rec["target.green-power-share.value"] == pytest.approx(card.loc["green-power-share", "value"], rel=1e-6)
+        assert rec["target.green-power-share.met"] == bool(card.loc["green-power-share", "met"])
+        assert rec["target.green-power-share.shadow_price"] == pytest.approx(
+            card.loc["green-power-share", "shadow_price"], rel=1e-6, abs=1e-9
+        )
+
+    statuses = dict(zip(table["variant"], table["status"], strict=True))
+    # Hand check: 2026 demand ≈ 86 TWh (electricity_demand.csv, 85.7 TWh in 2025) → 10 % ≈ 8.6 TWh green.
+    # Local renewables at most: PV 1.66 GW (0.70 existing + 3 yr × 0.32 GW/yr max build) × ~1,100 h ≈ 1.8 TWh,
+    # wind 0.2 GW × ~2,000 h ≈ 0.4, biomass 0.05 × 0.7 × 8,760 h ≈ 0.3, waste 0.35 × 0.8 × 8,760 × 0.5 ≈ 1.2:
+    # ≈ 3.7 TWh. + 0.5 TWh import ≈ 4.2 < 8.6 → infeasible; + 8 TWh ≈ 11.7 > 8.6 → feasible.
+    # Grid-major order: the first three variants have the 0.5 TWh limit.
+    assert [statuses[v] for v in plan.variants["variant"]] == ["infeasible"] * 3 + ["optimal"] * 3
+
+    # Resume: drop one finished variant; a rerun solves only that one (no cluster is needed for the rest).
+    (out / "variants" / "v00005.json").unlink()
+    again = run_sweep(plan, out, workers=1)
+    meta = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    assert meta["computed_this_run"] == 1
+    pd.testing.assert_frame_equal(
+        again.drop(columns=["seconds", "worker"]), table.drop(columns=["seconds", "worker"]), check_exact=False, rtol=1e-9
+    )
+    run_sweep(plan, out)  # everything stored: nothing to solve
+    assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["computed_this_run"] == 0
