@@ -228,13 +228,12 @@ def compare_frames(name: str, recorded: bytes, now: bytes, atol: float = VALUE_A
     # rows are named by their text columns and whole-number columns (year, slice, ...)
     keys = text + [c for c, (a, _) in numeric.items() if np.all(np.isfinite(a) & (a == np.round(a)))]
     keys = [c for c in text if c in keys] + [c for c in rec.columns if c in keys and c not in text]
-    keys = keys[:3]
     verdict = TableVerdict(name, "within tolerance", len(rec))
     problems: list[Difference] = []
     for col in text:
         bad = np.flatnonzero(rec[col].to_numpy() != new[col].to_numpy())
         verdict.n_outside += len(bad)
-        for i, label in zip(bad[:N_WORST], _row_labels(rec, keys, bad[:N_WORST]), strict=True):
+        for i, label in zip(bad[:N_WORST], _row_labels(rec, [k for k in keys if k != col][:3], bad[:N_WORST]), strict=True):
             problems.append(Difference(label, col, rec[col].iat[i], new[col].iat[i]))
     scored: list[tuple[float, int, str]] = []
     for col, (a, b) in numeric.items():
@@ -252,7 +251,7 @@ def compare_frames(name: str, recorded: bytes, now: bytes, atol: float = VALUE_A
         scored.extend((bool(outside[i]), float(diff[i]), int(i), col) for i in order if diff[i] > 0.0)
     scored.sort(key=lambda t: (not t[0], -t[1]))
     for out, d, i, col in scored[:N_WORST]:
-        label = _row_labels(rec, keys, np.array([i]))[0]
+        label = _row_labels(rec, [k for k in keys if k != col][:3], np.array([i]))[0]
         problems.append(Difference(label, col, rec[col].iat[i], new[col].iat[i], d, out))
     verdict.worst = problems[:N_WORST]  # differing text first, then the largest numeric differences
     if verdict.n_outside:
