@@ -1,0 +1,59 @@
+"""Sweep speed-up: a serial loop against a LocalCluster on the same variants.
+
+    python benchmarks/sweep_speedup.py scenarios/examples/reference-sweep.yaml --variants 20 --workers 2
+
+Both paths solve the same variants with the same shared time slices
+(:func:`simulator.sweep.run_serial` in this process; :func:`simulator.sweep.run_sweep`
+on a fresh LocalCluster, cluster start-up included). ``--serial M`` times the
+serial loop on the first M variants only and extrapolates linearly to all of
+them (say so when you quote the figure). Wall times vary by tens of per cent
+between runs on a shared machine: quote the ratio from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+
+from simulator.sweep import plan_sweep, run_serial, run_sweep
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("scenario")
+    ap.add_argument("--variants", type=int, default=20, help="Latin hypercube samples (variants)")
+    ap.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
+    ap.add_argument("--serial", type=int, default=None, help="time the serial loop on this many variants and extrapolate")
+    ap.add_argument("--days", type=int, default=None, help="representative days (default: the scenario's)")
+    args = ap.parse_args()
+
+    overrides = {"time": {"days": args.days, "hours": None}} if args.days else None
+    plan = plan_sweep(args.scenario, samples=args.variants, overrides=overrides)
+    ids = list(plan.variants["variant"])
+    n_serial = min(args.serial or len(ids), len(ids))
+
+    t0 = time.perf_counter()
+    serial = run_serial(plan, ids[:n_serial])
+    serial_s = time.perf_counter() - t0
+    serial_all_s = serial_s * len(ids) / n_serial
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        table = run_sweep(plan, tmp, workers=args.workers)
+        cluster_s = time.perf_counter() - t0
+
+    counts = table["status"].value_counts().to_dict()
+    print(f"scenario {plan.scenario.name}, {len(ids)} variants, {plan.bundle['time'].label}; statuses {counts}")
+    print(
+        f"serial loop: {serial_s:.1f} s for {n_serial} variants ({serial_s / n_serial:.2f} s each)"
+        + (f" -> {serial_all_s:.1f} s extrapolated to {len(ids)}" if n_serial < len(ids) else "")
+    )
+    print(f"LocalCluster({args.workers} workers, start-up included): {cluster_s:.1f} s for {len(ids)} variants")
+    print(f"speed-up: {serial_all_s / cluster_s:.2f}x")
+    same = serial.set_index("variant")["objective_mcny"].sub(table.set_index("variant")["objective_mcny"]).abs().max()
+    print(f"largest objective difference serial vs cluster on the shared variants: {same:.3g} M CNY")
+
+
+if __name__ == "__main__":
+    main()
