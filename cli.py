@@ -140,6 +140,27 @@ def _writers(lang: str = "en", notes: list[str] | None = None):
     return [collect(charts.write_run_charts, lang=lang), collect(iamc.write_run_iamc), collect(report.write_run_report)]
 
 
+@app.command()
+def compare(
+    runs: Annotated[list[Path], typer.Argument(help="two or more run folders (the first is the reference for differences)")],
+    out: Annotated[Path, typer.Option(help="folder for the difference table and charts")] = Path("outputs/compare"),
+    debug: Debug = False,
+) -> None:
+    """Compare runs: side-by-side and difference charts and a difference table (difference.csv)."""
+    from simulator import compare as compare_mod
+
+    try:
+        summary = compare_mod.compare_runs(runs, out)
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+        return
+    typer.echo(f"compared: {', '.join(summary['runs'])}")
+    for label, value in summary["total_cost_pv"].items():
+        typer.echo(f"  total cost (present value) {label}: {value:,.1f} M CNY")
+    typer.echo(f"difference table: {out / 'difference.csv'} ({summary['difference_rows']} rows)")
+    typer.echo(f"charts: {', '.join(summary['charts'])} in {out / 'charts'}")
+
+
 def _summary(outcome, folder: Path) -> None:
     res = outcome.result
     typer.echo(f"status: {res.status}")

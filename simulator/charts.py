@@ -92,10 +92,33 @@ COLOURS: dict[str, str] = {
 _FALLBACK = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666", "#17becf", "#aec7e8"]
 
 
+#: sector colours; a sector's generic cost items (fuel, measures) are shades of it
+SECTOR_COLOURS: dict[str, str] = {
+    "power": "#636363",
+    "steel": "#7b4173",
+    "petrochemicals": "#ad494a",
+    "buildings": "#3182bd",
+    "transport": "#e6550d",
+    "other": "#969696",
+    "city": "#17becf",
+}
+
+
+def _lighten(hex_colour: str, amount: float) -> str:
+    rgb = np.array(matplotlib.colors.to_rgb(hex_colour))
+    return matplotlib.colors.to_hex(rgb + (1.0 - rgb) * amount)
+
+
 def colour(name: str) -> str:
-    """The fixed colour of a technology, flow, carrier or component (stable across runs)."""
+    """The fixed colour of a technology, flow, carrier, sector or ``sector:component`` (stable across runs)."""
     if name in COLOURS:
         return COLOURS[name]
+    if ":" in name:
+        sector, comp = name.split(":", 1)
+        if sector in SECTOR_COLOURS and sector != "power" and comp in ("fuel", "measures", "carbon"):
+            return _lighten(SECTOR_COLOURS[sector], {"fuel": 0.0, "measures": 0.5, "carbon": 0.25}[comp])
+    if name in SECTOR_COLOURS:
+        return SECTOR_COLOURS[name]
     base = name.split(":")[-1]
     if base in COLOURS:
         return COLOURS[base]
@@ -691,7 +714,7 @@ def plot_costs(costs: pd.DataFrame, scenario: str, lang: str = "en") -> Figure |
         sector, comp = col.split(":", 1)
         vals = wide[col].to_numpy()
         up, down = np.clip(vals, 0, None), np.clip(vals, None, 0)
-        kw = {"color": colour(comp if comp in COLOURS else col), "hatch": sector_hatch[sector], "edgecolor": "white", "linewidth": 0.4}
+        kw = {"color": colour(col if sector != "power" else comp), "hatch": sector_hatch[sector], "edgecolor": "white", "linewidth": 0.4}
         ax.bar(x, up, 0.6, bottom=pos, label=L(col), **kw)
         pos += up
         if np.any(down < 0):
