@@ -65,7 +65,7 @@ def compute_iis(highs, rows: list, columns: list) -> Conflict | None:
     """The IIS of an infeasible LP held by ``highs``, mapped to model names (None if HiGHS finds none)."""
     highs.setOptionValue("iis_strategy", IIS_STRATEGY)
     highs.setOptionValue("iis_time_limit", IIS_TIME_LIMIT_S)
-    status, iis = highs.getIis()
+    _status, iis = highs.getIis()
     if not iis.valid_ or (len(iis.row_index_) == 0 and len(iis.col_index_) == 0):
         return None
     members = []

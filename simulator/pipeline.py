@@ -107,7 +107,9 @@ def run(prepared: Prepared, soft_targets: bool = False, progress: Callable = _qu
 
 
 def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet) -> InfeasibleError:
-    """Re-solve with every target soft; name the targets that cannot be met."""
+    """Name the conflicting targets (IIS from HiGHS, :mod:`simulator.diagnose`) and
+    their shortfalls with those targets soft; where no IIS names a target,
+    re-solve with every target soft and name the targets left short."""
     scenario = prepared.scenario
     hard = [t for t in scenario.spec.targets if t.mode == "hard"]
     if not hard:
@@ -116,6 +118,24 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
             "PV potential, storage) cannot cover the electricity demand in some hours, or a sector's measure limits conflict",
             diagnosis=exc.diagnosis,
         )
+    from . import diagnose
+    from .solve import compile_lp
+
+    try:
+        err, _ = diagnose.explain(
+            prepared,
+            exc,
+            build=lambda soften: build(prepared, soften),
+            solve=lambda model: solve(model, scenario.spec.solver),
+            compile_lp=compile_lp,
+            tables=lambda model, result: result_tables(model, result.duals, collect_indicators(model))["scorecard"],
+            progress=progress,
+        )
+    except (AttributeError, RuntimeError, ValueError) as diag_exc:  # an IIS failure must not hide the infeasibility
+        progress(f"IIS not available ({type(diag_exc).__name__}: {diag_exc}); softening every target instead")
+        err = None
+    if err is not None:
+        return err
     progress("infeasible: solving again with every target soft to find what cannot be met")
     model = build(prepared, soften={t.id for t in scenario.spec.targets})
     try:
