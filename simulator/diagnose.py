@@ -42,7 +42,10 @@ class Member:
 
     @property
     def name(self) -> str:
-        return self.family if self.index is None else f"{self.family}[{self.index}]"
+        if self.index is None:
+            return self.family
+        idx = ",".join(str(i) for i in self.index) if isinstance(self.index, tuple) else str(self.index)
+        return f"{self.family}[{idx}]"
 
 
 @dataclass
@@ -126,6 +129,9 @@ _SUFFIX_TEXT = {
     "adoption_within_rate": "the yearly adoption limits of the {sector} measures",
     "adoption_never_decreases": "adopted measures cannot be undone ({sector})",
     "balance_electricity": "the hourly electricity balance",
+    "roof_pv_built": "PV on new roofs must be built as rooftop PV capacity",
+    "pv_accumulation": "PV capacity grows only by what is built each year",
+    "storage_accumulation": "storage capacity grows only by what is built each year",
     "storage_duration_min": "the storage duration limits",
     "storage_duration_max": "the storage duration limits",
 }
@@ -241,7 +247,9 @@ def explain(prepared, exc: InfeasibleError, build: Callable, solve: Callable, co
 
 
 def _g(v) -> str:
-    v = float(v)
+    v = float(v) + 0.0
+    if abs(v) < 5e-13:
+        v = 0.0
     if not np.isfinite(v):
         return str(v)
     return f"{v:.3g}" if abs(v) >= 1e-3 else f"{v:.2g}"
