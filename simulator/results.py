@@ -13,7 +13,16 @@ energy_use             year, sector, carrier, unit, value, baseline
 costs                  year, sector, component, value_mcny, discount_factor
 emissions              year, sector, value_mtco2
 indicators             year, indicator, unit, value
-measures               year, sector, measure, unit, adopted, new, saving_mtce
+measures               year, sector, measure, unit, adopted, new,
+                       saving_<carrier>_mtce_per_yr, saving_total_mtce_per_yr,
+                       annualised_cost_mcny_per_yr  (savings and cost of adoption
+                       since the base year; electricity at the calorific factor)
+measure_catalogue      sector, measure, product, unit, existing, potential,
+                       max_rate_per_yr, first_year, lifetime_yr, capex_mcny_per_unit,
+                       remaining_potential_saving_mtce_per_yr,
+                       annuity_plus_opex_mcny_per_unit_yr, saving_mtce_per_unit_yr,
+                       fuel_saving_value_mcny_per_unit_yr,
+                       electricity_price_cny_per_kwh, net_cost_cny_per_tce
 scorecard              id, clause, indicator, year, sense, target, value, unit, met,
                        margin, shadow_price, shadow_price_unit, mode, shortfall
 =====================  ============================================================
@@ -160,22 +169,175 @@ def indicator_table(m, indicators: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "indicator", "unit", "value"])
 
 
-def measures_table(m, mtce_per_unit: dict) -> pd.DataFrame:
-    rows = []
+DEFAULT_ELECTRICITY_MTCE_PER_TWH = 0.1229  # GB/T 2589-2020 calorific factor, when no block states one
+
+
+def _measure_blocks(m) -> list:
+    return [(name, getattr(m, name)) for name in m.sector_names if hasattr(getattr(m, name), "adopted")]
+
+
+def _conversion(m, block, attr: str, fallback: dict | None) -> dict:
+    """Per-carrier factors a sector block states (``mtce_per_unit`` or ``price_mcny_per_unit``).
+
+    A block without them borrows another block's (same scenario), else ``fallback``.
+    """
+    own = getattr(block, attr, None)
+    if own:
+        return own
+    for _, other in _measure_blocks(m):
+        if getattr(other, attr, None):
+            return getattr(other, attr)
+    return fallback or {}
+
+
+def _saving_matrix(block, carriers: list[str]) -> np.ndarray:
+    """Yearly saving per unit adopted, measure × carrier, in carrier units (TWh or Mtce)."""
+    cat = block.measure_catalogue.set_index("measure").reindex(list(block.M))
+    cols = [f"saving_{c}" for c in carriers]
+    return cat.reindex(columns=cols).fillna(0.0).to_numpy(dtype=float)
+
+
+def _fallback_mtce(m) -> dict:
+    return {c: (DEFAULT_ELECTRICITY_MTCE_PER_TWH if c == "electricity" else 1.0) for c in m.C}
+
+
+def measures_table(m, mtce_per_unit: dict | None = None) -> pd.DataFrame:
+    """Per year and measure: adoption, new units, savings by carrier (Mtce/yr) and annualised cost.
+
+    ``adopted`` is cumulative (measure unit), ``new`` the units added that
+    year. Savings and cost are those of adoption since the base year
+    (adopted − existing; earlier adoption is in the base intensity and sunk):
+    ``saving_<c>_mtce_per_yr = s[m,c] · f_c · (adopted − existing)`` with f_c
+    the Mtce per carrier unit the sector states (electricity at the scenario's
+    calorific factor; ``mtce_per_unit`` or 0.1229 Mtce/TWh when no sector
+    states one), ``annualised_cost_mcny_per_yr = (CRF·capex + fixed opex) ·
+    (adopted − existing)``.
+    """
+    carriers = list(m.C)
+    saving_cols = [f"saving_{c}_mtce_per_yr" for c in carriers]
+    columns = [
+        "year",
+        "sector",
+        "measure",
+        "unit",
+        "adopted",
+        "new",
+        *saving_cols,
+        "saving_total_mtce_per_yr",
+        "annualised_cost_mcny_per_yr",
+    ]
     years = list(m.Y)
-    for name in m.sector_names:
-        b = getattr(m, name)
-        if not hasattr(b, "adopted"):
+    frames = []
+    for name, b in _measure_blocks(m):
+        meas = list(b.M)
+        if not meas:
             continue
-        units = getattr(b, "measure_units", {})
-        for meas in b.M:
-            prev = None
-            for y in years:
-                adopted = _v(b.adopted[y, meas])
-                new = adopted - (prev if prev is not None else float(getattr(b, "measure_existing", {}).get(meas, 0.0)))
-                prev = adopted
-                rows.append((y, name, meas, units.get(meas, ""), adopted, new))
-    return pd.DataFrame(rows, columns=["year", "sector", "measure", "unit", "adopted", "new"])
+        factor = _conversion(m, b, "mtce_per_unit", mtce_per_unit or _fallback_mtce(m))
+        f = np.array([float(factor.get(c, 1.0)) for c in carriers])
+        adopted = np.array([[_v(b.adopted[y, k]) for k in meas] for y in years])  # year × measure
+        existing = np.array([float(b.measure_existing.get(k, 0.0)) for k in meas])
+        new = adopted - np.vstack([existing, adopted[:-1]])
+        since_base = adopted - existing
+        per_unit = _saving_matrix(b, carriers) * f  # measure × carrier, Mtce per unit-yr
+        saving = since_base[:, :, None] * per_unit[None, :, :]  # year × measure × carrier
+        opex = b.measure_catalogue.set_index("measure")["fixed_opex_mcny_per_unit_yr"].astype(float)
+        annual = np.array([float(b.measure_annuity[k]) + float(opex[k]) for k in meas])
+        frame = pd.DataFrame(
+            {
+                "year": np.repeat(years, len(meas)),
+                "sector": name,
+                "measure": np.tile(meas, len(years)),
+                "unit": np.tile([b.measure_units.get(k, "") for k in meas], len(years)),
+                "adopted": adopted.ravel(),
+                "new": new.ravel(),
+            }
+        )
+        frame[saving_cols] = saving.reshape(-1, len(carriers))
+        frame["saving_total_mtce_per_yr"] = saving.sum(axis=2).ravel()
+        frame["annualised_cost_mcny_per_yr"] = (since_base * annual).ravel()
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def measure_catalogue_table(m, mtce_per_unit: dict | None = None) -> pd.DataFrame:
+    """Per measure: cost and saving per unit, and the net cost per tce saved (for abatement cost curves).
+
+    * ``annuity_plus_opex_mcny_per_unit_yr = CRF(r, life)·capex + fixed opex``
+      (M CNY per unit-yr, at the scenario's discount rate);
+    * ``saving_mtce_per_unit_yr = Σ_c s[m,c]·f_c`` (net of added carriers,
+      electricity at the calorific factor);
+    * ``fuel_saving_value_mcny_per_unit_yr = Σ_c s[m,c]·price_c`` with fuels
+      at carriers.csv prices and electricity at the price the sector states
+      (``electricity_price_cny_per_kwh``; NaN if none);
+    * ``net_cost_cny_per_tce = (annuity + opex − fuel value) / saving``
+      (M CNY per Mtce = CNY per tce; NaN when the measure saves no energy);
+    * ``remaining_potential_saving_mtce_per_yr = (potential − existing)·saving``.
+    """
+    carriers = list(m.C)
+    columns = [
+        "sector",
+        "measure",
+        "product",
+        "unit",
+        "existing",
+        "potential",
+        "max_rate_per_yr",
+        "first_year",
+        "lifetime_yr",
+        "capex_mcny_per_unit",
+        "remaining_potential_saving_mtce_per_yr",
+        "annuity_plus_opex_mcny_per_unit_yr",
+        "saving_mtce_per_unit_yr",
+        "fuel_saving_value_mcny_per_unit_yr",
+        "electricity_price_cny_per_kwh",
+        "net_cost_cny_per_tce",
+    ]
+    frames = []
+    fuel_price = {c: float(pyo.value(m.fuel_price[c])) for c in carriers} if hasattr(m, "fuel_price") else {}
+    for name, b in _measure_blocks(m):
+        meas = list(b.M)
+        if not meas:
+            continue
+        cat = b.measure_catalogue.set_index("measure").reindex(meas)
+        factor = _conversion(m, b, "mtce_per_unit", mtce_per_unit or _fallback_mtce(m))
+        price = _conversion(m, b, "price_mcny_per_unit", {**fuel_price, "electricity": float("nan")})
+        s = _saving_matrix(b, carriers)
+        saving = s @ np.array([float(factor.get(c, 1.0)) for c in carriers])
+        p = np.array([float(price.get(c, 0.0)) for c in carriers])
+        used = s != 0.0
+        value = np.where(used, s * np.where(used, p, 0.0), 0.0).sum(axis=1)
+        annual = np.array([float(b.measure_annuity[k]) for k in meas]) + cat["fixed_opex_mcny_per_unit_yr"].astype(float).to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            net = np.where(saving > 1e-12, (annual - value) / saving, np.nan)
+        existing = cat["existing"].astype(float).to_numpy()
+        potential = cat["potential"].astype(float).to_numpy()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "sector": name,
+                    "measure": meas,
+                    "product": cat["product"].astype(str).to_numpy() if "product" in cat else "",
+                    "unit": cat["unit"].astype(str).to_numpy(),
+                    "existing": existing,
+                    "potential": potential,
+                    "max_rate_per_yr": cat["max_rate_per_yr"].astype(float).to_numpy(),
+                    "first_year": cat["first_year"].astype(int).to_numpy(),
+                    "lifetime_yr": cat["lifetime_yr"].astype(float).to_numpy(),
+                    "capex_mcny_per_unit": cat["capex_mcny_per_unit"].astype(float).to_numpy(),
+                    "remaining_potential_saving_mtce_per_yr": (potential - existing) * saving,
+                    "annuity_plus_opex_mcny_per_unit_yr": annual,
+                    "saving_mtce_per_unit_yr": saving,
+                    "fuel_saving_value_mcny_per_unit_yr": value,
+                    "electricity_price_cny_per_kwh": float(price.get("electricity", np.nan)) / 1000.0,  # M CNY/TWh → CNY/kWh
+                    "net_cost_cny_per_tce": net,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def scorecard(m, duals: dict) -> pd.DataFrame:
@@ -243,7 +405,8 @@ def result_tables(m, duals: dict, indicators: dict) -> dict[str, pd.DataFrame]:
         "costs": cost_table(m),
         "emissions": emissions_table(m),
         "indicators": indicator_table(m, indicators),
-        "measures": measures_table(m, {}),
+        "measures": measures_table(m),
+        "measure_catalogue": measure_catalogue_table(m),
         "scorecard": scorecard(m, duals),
     }
     keys = {
@@ -255,6 +418,7 @@ def result_tables(m, duals: dict, indicators: dict) -> dict[str, pd.DataFrame]:
         "emissions": ["year", "sector"],
         "indicators": ["indicator", "year"],
         "measures": ["sector", "measure", "year"],
+        "measure_catalogue": ["sector", "measure"],
         "scorecard": ["id"],
     }
     for name, frame in tables.items():
