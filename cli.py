@@ -301,6 +301,39 @@ def sweep(
         typer.echo(f"chart: {path}")
 
 
+def _dataset_root(dataset: str) -> Path:
+    """A data-set folder path, or a name under inputs/ (of the working folder, then of this project)."""
+    for candidate in (Path(dataset), Path("inputs") / dataset, Path(__file__).resolve().parent / "inputs" / dataset):
+        if candidate.is_dir():
+            return candidate
+    return Path(dataset)
+
+
+@app.command()
+def inputs(
+    dataset: Annotated[str, typer.Argument(help="data-set folder (inputs/wuhan) or name (wuhan)")],
+    check: Annotated[bool, typer.Option("--check", help="also run the base-year calibration checks (exit 2 if one fails)")] = False,
+    debug: Debug = False,
+) -> None:
+    """Per table: what it holds, units, years and how many values rest on official, secondary and estimated sources."""
+    from simulator import calibration, datacheck
+    from simulator.inputs import load_inputs
+
+    try:
+        data = load_inputs(_dataset_root(dataset))
+        typer.echo(datacheck.format_summary(data, datacheck.summarise(data)))
+        if check:
+            progress("calibration: building and solving the base-year model (2 representative days)")
+            checks = calibration.run_checks(data)
+            typer.echo("\ncalibration checks (base year):")
+            typer.echo(calibration.format_checks(checks))
+            failed = calibration.failures(checks, data)
+            if failed is not None:
+                raise failed
+    except (Exception, KeyboardInterrupt) as exc:
+        _fail(exc, debug)
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -28,7 +28,8 @@ import pandas as pd
 from .errors import DataError, Problem
 
 SOURCE_COLUMNS = ["id", "title", "publisher", "year", "address", "confidence", "note"]
-CONFIDENCE = ("official", "secondary", "estimate")
+CONFIDENCE = ("official", "secondary", "estimate")  # strongest first
+KEY_COLUMNS = ("year", "hour", "month", "day_of_year", "hour_of_day")  # keys, not sourced values
 
 
 @dataclass
@@ -78,17 +79,23 @@ class Inputs:
             )
 
     def confidence_counts(self, name: str) -> dict[str, int]:
-        """How many numeric values of a table rest on each confidence level."""
+        """How many numeric values of a table rest on each confidence level.
+
+        Key columns (the first column, ``year`` and the calendar columns of the
+        hourly profiles) are not values. A row naming several sources (``a;b``)
+        counts at the weakest confidence among them (an unknown id as estimate).
+        """
         frame = self.tables[name]
-        numeric = frame.select_dtypes("number")
-        conf = self.sources.set_index("id")["confidence"]
+        numeric = frame.drop(columns=[frame.columns[0], *KEY_COLUMNS], errors="ignore").select_dtypes("number")
         counts = dict.fromkeys(CONFIDENCE, 0)
         if "source" not in frame or numeric.empty:
             return counts
-        per_row = numeric.notna().sum(axis=1).to_numpy()
-        first = frame["source"].astype(str).str.split(";").str[0].str.strip()
-        for level, n in zip(first.map(conf).fillna("estimate"), per_row, strict=True):
-            counts[level] += int(n)
+        per_row = numeric.notna().sum(axis=1)
+        rank = self.sources.set_index("id")["confidence"].map({c: i for i, c in enumerate(CONFIDENCE)})
+        ids = frame["source"].fillna("").astype(str).str.split(";").explode().str.strip()
+        weakest = ids.map(rank).fillna(len(CONFIDENCE) - 1).groupby(level=0).max().astype(int)
+        totals = per_row.groupby(weakest).sum()
+        counts.update({CONFIDENCE[i]: int(n) for i, n in totals.items()})
         return counts
 
 
