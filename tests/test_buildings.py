@@ -111,6 +111,9 @@ def test_renewable_share_equals_ratio_from_result_tables(wuhan):
     purchased = 0.1229 * energy["electricity"] + energy["gas"] + energy["heat"]  # Mtce (calorific)
     share = 100.0 * numerator / (purchased + heat)
     assert share == pytest.approx(10.0, abs=1e-6)
+    # the hourly load carries the whole electricity use: Σ_s weight_s · load[2026,s] / 1000 = use (TWh)
+    load_twh = sum(w[s] * pyo.value(m.buildings.load[2026, s]) for s in m.S) / 1000.0
+    assert load_twh == pytest.approx(energy["electricity"], rel=1e-9)
     value = collect_indicators(m)["buildings.renewable_share"].value(2026)
     assert value == pytest.approx(share, rel=1e-6)
 

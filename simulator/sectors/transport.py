@@ -145,7 +145,7 @@ def build(model, scenario, inputs):
             saved = sum(float(rows.at[m, f"saving_{c}"]) * existing[m] for m in b.members[p])
             for y in years:
                 baseline[(y, c)] = baseline.get((y, c), 0.0) + gross - saved
-    parts = [(_Elec(b, p), str(r["profile"]), float(r["share"])) for _, r in loads.iterrows()]
+    parts = [(_Elec(b, str(r["product"])), str(r["profile"]), float(r["share"])) for _, r in loads.iterrows()]
     load_parts = [(_Scaled(e, s), prof) for e, prof, s in parts if s > 0]
     attach_contract(b, model, inputs, use=use, baseline_use=baseline, loads=load_parts, cost={y: b.measure_cost[y] for y in years})
     _indicators(b, model, act, rows)
