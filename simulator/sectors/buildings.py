@@ -407,17 +407,22 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
         ),
         "buildings.energy_use": Indicator("buildings.energy_use", "Mtce", "urban building energy use", b.energy_use, base_value=den0),
     }
-    for name, group in cat[cat["indicator"] != ""].groupby("indicator"):
-        measures = list(group["measure"])
+    groups = {name: g for name, g in cat[cat["indicator"] != ""].groupby("indicator")}
+    b.NS = pyo.Set(initialize=sorted(groups), ordered=True, doc="new-construction share indicators")
+    b.new_share_area = pyo.Expression(
+        model.Y,
+        b.NS,
+        rule=lambda bb, y, n: sum(bb.new_adopted[y, m] for m in groups[n]["measure"]),
+        doc="new floor area built under the measures of a share indicator, Mm²",
+    )
+    for name, group in groups.items():
         products = sorted(set(group["product"]))
         den = {y: float(sum(b.new_floor_area[y, k] for k in products)) for y in years}
-        comp = pyo.Expression(model.Y, rule=lambda bb, y, ms=tuple(measures): sum(bb.new_adopted[y, m] for m in ms))
-        b.add_component(f"{name}_mm2", comp)
         ind[f"buildings.{name}"] = Indicator(
             f"buildings.{name}",
             "%",
-            f"share of new {' and '.join(products)} floor area built under {', '.join(measures)}",
-            comp,
+            f"share of new {' and '.join(products)} floor area built under {', '.join(group['measure'])}",
+            {y: b.new_share_area[y, name] for y in years},
             denominator=den,
             scale=100.0,
             denominator_ref=max(den.values()) or 1.0,

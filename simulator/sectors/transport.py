@@ -269,21 +269,17 @@ def _indicators(b, model, act, rows) -> None:
             scale=100.0,
             denominator_ref=existing[m0] or 1.0,
         )
-    for p in act.index:
-        if act.at[p, "kind"] != "coverage":
-            continue
+    coverage = [(p, m) for p in act.index if act.at[p, "kind"] == "coverage" for m in b.members[p]]
+    for p, m in coverage:
         size = float(act.at[p, "activity"])
-        for m in b.members[p]:
-            comp = pyo.Expression(model.Y, rule=lambda bb, y, mm=m: bb.adopted[y, mm])
-            b.add_component(f"{m}_covered", comp)
-            ind[f"transport.{m}_coverage"] = Indicator(
-                f"transport.{m}_coverage",
-                "%",
-                f"{act.at[p, 'activity_unit']} equipped with {m.replace('_', ' ')} over all eligible",
-                comp,
-                denominator=dict.fromkeys(years, size),
-                scale=100.0,
-                base_value=100.0 * existing[m] / size if size else None,
-                denominator_ref=size or 1.0,
-            )
+        ind[f"transport.{m}_coverage"] = Indicator(
+            f"transport.{m}_coverage",
+            "%",
+            f"{act.at[p, 'activity_unit']} equipped with {m.replace('_', ' ')} over all eligible",
+            {y: b.adopted[y, m] for y in years},
+            denominator=dict.fromkeys(years, size),
+            scale=100.0,
+            base_value=100.0 * existing[m] / size if size else None,
+            denominator_ref=size or 1.0,
+        )
     b.indicators = ind
