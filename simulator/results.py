@@ -19,10 +19,11 @@ measures               year, sector, measure, unit, adopted, new,
                        since the base year; electricity at the calorific factor)
 measure_catalogue      sector, measure, product, unit, existing, potential,
                        max_rate_per_yr, first_year, lifetime_yr, capex_mcny_per_unit,
-                       remaining_potential_saving_mtce_per_yr,
+                       reachable_saving_mtce_per_yr, remaining_potential_saving_mtce_per_yr,
                        annuity_plus_opex_mcny_per_unit_yr, saving_mtce_per_unit_yr,
                        fuel_saving_value_mcny_per_unit_yr,
-                       electricity_price_cny_per_kwh, net_cost_cny_per_tce
+                       electricity_price_cny_per_kwh, net_cost_cny_per_tce,
+                       adopted_saving_mtce_per_yr  (in the last planning year)
 scorecard              id, clause, indicator, year, sense, target, value, unit, met,
                        margin, shadow_price, shadow_price_unit, mode, shortfall
 =====================  ============================================================
@@ -273,7 +274,13 @@ def measure_catalogue_table(m, mtce_per_unit: dict | None = None) -> pd.DataFram
       (``electricity_price_cny_per_kwh``; NaN if none);
     * ``net_cost_cny_per_tce = (annuity + opex − fuel value) / saving``
       (M CNY per Mtce = CNY per tce; NaN when the measure saves no energy);
-    * ``remaining_potential_saving_mtce_per_yr = (potential − existing)·saving``.
+    * ``remaining_potential_saving_mtce_per_yr = (potential − existing)·saving``;
+    * ``reachable_saving_mtce_per_yr``: the same, capped by what the yearly
+      rate allows by the last planning year: ``(min(potential, existing +
+      max_rate·n) − existing)·saving`` with n the planning years from
+      ``first_year`` on;
+    * ``adopted_saving_mtce_per_yr = (adopted[last] − existing)·saving`` in
+      the solved plan.
     """
     carriers = list(m.C)
     columns = [
@@ -287,13 +294,16 @@ def measure_catalogue_table(m, mtce_per_unit: dict | None = None) -> pd.DataFram
         "first_year",
         "lifetime_yr",
         "capex_mcny_per_unit",
+        "reachable_saving_mtce_per_yr",
         "remaining_potential_saving_mtce_per_yr",
         "annuity_plus_opex_mcny_per_unit_yr",
         "saving_mtce_per_unit_yr",
         "fuel_saving_value_mcny_per_unit_yr",
         "electricity_price_cny_per_kwh",
         "net_cost_cny_per_tce",
+        "adopted_saving_mtce_per_yr",
     ]
+    years = list(m.Y)
     frames = []
     fuel_price = {c: float(pyo.value(m.fuel_price[c])) for c in carriers} if hasattr(m, "fuel_price") else {}
     for name, b in _measure_blocks(m):
@@ -313,6 +323,12 @@ def measure_catalogue_table(m, mtce_per_unit: dict | None = None) -> pd.DataFram
             net = np.where(saving > 1e-12, (annual - value) / saving, np.nan)
         existing = cat["existing"].astype(float).to_numpy()
         potential = cat["potential"].astype(float).to_numpy()
+        rate = cat["max_rate_per_yr"].astype(float).to_numpy()
+        first = cat["first_year"].astype(int).to_numpy()
+        n_years = np.array([sum(1 for y in years if y >= f) for f in first], dtype=float)
+        with np.errstate(invalid="ignore"):
+            reachable = np.minimum(potential, existing + np.where(n_years > 0, rate * n_years, 0.0)) - existing
+        adopted_last = np.array([_v(b.adopted[years[-1], k]) for k in meas])
         frames.append(
             pd.DataFrame(
                 {
@@ -326,12 +342,14 @@ def measure_catalogue_table(m, mtce_per_unit: dict | None = None) -> pd.DataFram
                     "first_year": cat["first_year"].astype(int).to_numpy(),
                     "lifetime_yr": cat["lifetime_yr"].astype(float).to_numpy(),
                     "capex_mcny_per_unit": cat["capex_mcny_per_unit"].astype(float).to_numpy(),
+                    "reachable_saving_mtce_per_yr": reachable * saving,
                     "remaining_potential_saving_mtce_per_yr": (potential - existing) * saving,
                     "annuity_plus_opex_mcny_per_unit_yr": annual,
                     "saving_mtce_per_unit_yr": saving,
                     "fuel_saving_value_mcny_per_unit_yr": value,
                     "electricity_price_cny_per_kwh": float(price.get("electricity", np.nan)) / 1000.0,  # M CNY/TWh → CNY/kWh
                     "net_cost_cny_per_tce": net,
+                    "adopted_saving_mtce_per_yr": (adopted_last - existing) * saving,
                 }
             )
         )
