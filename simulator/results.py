@@ -63,34 +63,55 @@ def capacity_table(m) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "variable", "technology", "unit", "value"])
 
 
+def _array(var, shape: tuple) -> np.ndarray:
+    """Values of an indexed Var in its index order (year, slice, …) as an array; unset values are 0."""
+    values = var.extract_values()
+    return np.fromiter((0.0 if v is None else v for v in values.values()), dtype=float, count=len(values)).reshape(shape)
+
+
+def _load_gw(b, years: list, n: int) -> np.ndarray:
+    """Year × slice load of a sector block, GW (from its load shapes where the block has them)."""
+    if not hasattr(b, "load_shapes"):
+        return np.array([[_v(b.load[y, s]) for s in range(n)] for y in years], dtype=float)
+    total = np.zeros((len(years), n))
+    energy = b.load_energy.extract_values()
+    for j, y in enumerate(years):
+        for c, shape in b.load_shapes.items():
+            if (y, c) in energy:
+                total[j] += (energy[(y, c)] or 0.0) * shape
+    return total + b.load_fixed_gw
+
+
 def dispatch_table(m) -> pd.DataFrame:
-    """Hourly flows in GW (charging, curtailment and loads negative)."""
+    """Hourly flows in GW (charging, curtailment and loads negative), read as arrays from the solved variables."""
     p, t = m.power, m.time
     years = list(m.Y)
     n = t.n
+    ny = len(years)
     frames = []
 
     def add(flow, values):
-        frames.append((flow, np.asarray(values, dtype=float).reshape(len(years), n)))
+        frames.append((flow, np.asarray(values, dtype=float).reshape(ny, n)))
 
-    for k in p.K:
-        cf = np.array([pyo.value(p.pv_cf[s, k]) for s in m.S])
-        add(f"pv_{k}", [[cf[s] * _v(p.pv_capacity[y, k]) for s in range(n)] for y in years])
-    for f in p.F:
-        out = np.array([pyo.value(p.fixed_output[s, f]) for s in m.S])
-        add(f, [out for _ in years])
-    for g in p.G:
-        add(g, [[_v(p.generation[y, s, g]) for s in range(n)] for y in years])
-    for i in p.I:
-        add(f"import_{i}", [[_v(p.imported[y, s, i]) for s in range(n)] for y in years])
-    add("storage_discharge", [[sum(_v(p.discharge[y, s, r]) for r in p.R) for s in range(n)] for y in years])
-    add("storage_charge", [[-sum(_v(p.charge[y, s, r]) for r in p.R) for s in range(n)] for y in years])
-    add("curtailment", [[-_v(p.curtailment[y, s]) for s in range(n)] for y in years])
+    kk, ff, gg, ii, rr = list(p.K), list(p.F), list(p.G), list(p.I), list(p.R)
+    cap = _array(p.pv_capacity, (ny, len(kk)))
+    for j, k in enumerate(kk):
+        add(f"pv_{k}", p.pv_cf_values[None, :, j] * cap[:, j, None])
+    for j, f in enumerate(ff):
+        add(f, np.tile(p.fixed_output_values[:, j], (ny, 1)))
+    gen = _array(p.generation, (ny, n, len(gg)))
+    for j, g in enumerate(gg):
+        add(g, gen[:, :, j])
+    imported = _array(p.imported, (ny, n, len(ii)))
+    for j, i in enumerate(ii):
+        add(f"import_{i}", imported[:, :, j])
+    add("storage_discharge", _array(p.discharge, (ny, n, len(rr))).sum(axis=2))
+    add("storage_charge", -_array(p.charge, (ny, n, len(rr))).sum(axis=2))
+    add("curtailment", -_array(p.curtailment, (ny, n)))
     for name in m.sector_names:
         if name == "power":
             continue
-        b = getattr(m, name)
-        add(f"load_{name}", [[-_v(b.load[y, s]) for s in range(n)] for y in years])
+        add(f"load_{name}", -_load_gw(getattr(m, name), years, n))
     out = []
     for flow, values in frames:
         out.append(

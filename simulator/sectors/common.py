@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.core.expr.numvalue import is_fixed
 
 GWH_PER_TWH = 1000.0
 
@@ -50,7 +51,7 @@ def attach_contract(
       missing pairs are 0),
     * ``baseline_use[y,c]`` (Param) from ``baseline_use``,
     * ``load[y,s] = Σ_parts E_part[y] · 1000 · shape_part[s]`` (GW), where each
-      part is (mapping y → TWh expression, profile column),
+      part is (mapping y → TWh expression, profile column); see :func:`_load`,
     * ``cost[y]`` (M CNY/yr),
     * ``emissions[y] = Σ_c use[y,c] · co2[c] + extra[y]`` (Mt CO2).
     """
@@ -60,19 +61,56 @@ def attach_contract(
     block.baseline_use = pyo.Param(
         model.Y, model.C, initialize=lambda b, y, c: float(baseline_use.get((y, c), 0.0)), doc="use with no new measures"
     )
-    shapes = [(part, model.time.shape(column) * GWH_PER_TWH) for part, column in loads]
-    block.load = pyo.Expression(
-        model.Y,
-        model.S,
-        rule=lambda b, y, s: sum(float(shape[s]) * part[y] for part, shape in shapes if shape[s] != 0.0),
-        doc="electricity load, GW",
-    )
+    _load(block, model, loads)
     block.cost = pyo.Expression(model.Y, rule=lambda b, y: cost.get(y, 0.0), doc="M CNY/yr")
     extra = extra_emissions or {}
     block.emissions = pyo.Expression(
         model.Y,
         rule=lambda b, y: sum(co2[c] * b.use[y, c] for c in model.C if co2.get(c, 0.0) != 0.0) + extra.get(y, 0.0),
         doc="direct CO2, Mt",
+    )
+
+
+def _load(block, model, loads: list[tuple[Mapping, str]]) -> None:
+    """load[y,s] = Σ_shape load_energy[y,shape] · 1000 · shape[s] + fixed[y,s]   (GW).
+
+    Parts with the same profile column are summed first. A part whose energy
+    is a decision (it holds unfixed variables) gets a variable
+    ``load_energy[y,shape]`` (TWh/yr) with
+    ``load_energy_definition[y,shape]: load_energy[y,shape] = Σ_parts E_part[y]``,
+    so that each hourly balance row holds one column per load shape instead
+    of every measure variable behind it; fixed parts become numbers. The block
+    keeps ``load_shapes`` (column → GW per TWh/yr by slice) and
+    ``load_fixed_gw`` (year × slice array) for the result tables.
+    """
+    years = list(model.Y)
+    n = model.time.n
+    by_column: dict[str, list[Mapping]] = {}
+    for part, column in loads:
+        by_column.setdefault(column, []).append(part)
+    columns = list(by_column)
+    shapes = {c: model.time.shape(c) * GWH_PER_TWH for c in columns}  # GW per TWh/yr
+    fixed_gw = np.zeros((len(years), n))
+    decided: dict[tuple[int, str], object] = {}
+    for c in columns:
+        for j, y in enumerate(years):
+            energy = sum(part[y] for part in by_column[c])
+            if is_fixed(energy):
+                fixed_gw[j] += float(pyo.value(energy)) * shapes[c]
+            else:
+                decided[(y, c)] = energy
+    block.load_shapes = shapes
+    block.load_fixed_gw = fixed_gw
+    keys = list(decided)
+    block.load_energy = pyo.Var(keys, doc="electricity of one load shape, TWh/yr")
+    block.load_energy_definition = pyo.Constraint(keys, rule=lambda b, y, c: b.load_energy[y, c] == decided[(y, c)])
+    terms = {y: [(c, [float(v) for v in shapes[c]]) for c in columns if (y, c) in decided] for y in years}
+    fixed = {y: [float(v) for v in fixed_gw[j]] for j, y in enumerate(years)}
+    block.load = pyo.Expression(
+        model.Y,
+        model.S,
+        rule=lambda b, y, s: sum(shape[s] * b.load_energy[y, c] for c, shape in terms[y] if shape[s] != 0.0) + fixed[y][s],
+        doc="electricity load, GW",
     )
 
 

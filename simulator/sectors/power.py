@@ -135,6 +135,12 @@ def _tables(inputs):
 
 
 # --------------------------------------------------------------------------- build
+#
+# Per-slice families are built over index sets with rules that only look up
+# Python floats prepared with numpy (no pandas access, no sums over years
+# inside a per-slice rule). Capacities are cumulative variables with one
+# accumulation row per year, so a per-slice row holds one capacity column
+# per technology whatever the horizon.
 
 
 def build(model, scenario, inputs):
@@ -153,9 +159,16 @@ def build(model, scenario, inputs):
     b.I = pyo.Set(initialize=list(imp.index), ordered=True, doc="import channels")
 
     _pv(b, model, pv, time)
+    _pv_accumulation(b, model, pv)
     _storage(b, model, st)
+    _storage_accumulation(b, model, st)
+    _storage_duration(b, model, st)
+    _storage_within_capacity(b, model)
+    _storage_state_of_charge(b, model, st, time)
     _plants(b, model, flexible, fixed, time)
     _imports(b, model, imp, time)
+    _import_within_capacity(b, model)
+    _import_within_annual_limit(b, model, imp)
     _curtailment(b, model, settings)
     _supply(b, model)
     _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp)
@@ -163,52 +176,89 @@ def build(model, scenario, inputs):
     return b
 
 
-def _pv(b, model, pv, time):
-    """PV build-out (GW).
+def _grid(values: np.ndarray, rows, cols) -> dict:
+    """{(row, col): float} of a 2-D array (for a Param over two sets)."""
+    return {(r, c): float(values[i, j]) for i, r in enumerate(rows) for j, c in enumerate(cols)}
 
-    pv_capacity[y,k] = existing_k + Σ_{y'≤y} pv_new[y',k];
-    pv_within_potential[k]: pv_capacity[last,k] ≤ potential_k;
-    0 ≤ pv_new[y,k] ≤ max_build_k (GW/yr, a variable bound).
+
+def _pv(b, model, pv, time):
+    """PV variables (GW).
+
+    0 ≤ pv_new[y,k] ≤ max_build_k (GW/yr, a variable bound);
+    existing_k ≤ pv_capacity[y,k] ≤ potential_k (GW, variable bounds: capacity
+    never falls, so the potential bounds every year as it bounds the last).
     """
-    years = list(model.Y)
+    kk = list(pv.index)
+    cf = np.column_stack([time.factor(pv.at[k, "profile"]) for k in kk]) if kk else np.zeros((time.n, 0))
+    b.pv_cf_values = cf  # slice × class, capacity factor 0..1 (arrays for the rules below and for results)
+    b.pv_cf = pyo.Param(model.S, b.K, initialize=_grid(cf, range(time.n), kk), doc="capacity factor 0..1")
+    build_max = pv["max_build_gw_per_yr"].astype(float).to_dict()
+    b.pv_new = pyo.Var(model.Y, b.K, bounds=lambda _, y, k: (0.0, build_max[k]), doc="new PV, GW/yr")
     existing = pv["existing_gw"].astype(float).to_dict()
-    b.pv_cf = pyo.Param(model.S, b.K, initialize=lambda _, s, k: float(time.factor(pv.at[k, "profile"])[s]), doc="capacity factor 0..1")
-    b.pv_new = pyo.Var(model.Y, b.K, bounds=lambda _, y, k: (0.0, float(pv.at[k, "max_build_gw_per_yr"])), doc="new PV, GW/yr")
-    b.pv_capacity = pyo.Expression(
-        model.Y, b.K, rule=lambda bb, y, k: existing[k] + sum(bb.pv_new[yy, k] for yy in years if yy <= y), doc="installed PV, GW"
-    )
     potential = pv["potential_gw"].astype(float).to_dict()
-    b.pv_within_potential = pyo.Constraint(b.K, rule=lambda bb, k: bb.pv_capacity[years[-1], k] <= potential[k])
+    b.pv_capacity = pyo.Var(model.Y, b.K, bounds=lambda _, y, k: (existing[k], potential[k]), doc="installed PV, GW")
+
+
+def _pv_accumulation(b, model, pv):
+    """pv_accumulation[y,k]: pv_capacity[y,k] = pv_capacity[y−1,k] + pv_new[y,k]   (GW; y−1 of the first year: existing_k)."""
+    existing = pv["existing_gw"].astype(float).to_dict()
+    prev = dict(zip(list(model.Y)[1:], list(model.Y)[:-1], strict=True))
+
+    def _rule(bb, y, k):
+        before = bb.pv_capacity[prev[y], k] if y in prev else existing[k]
+        return bb.pv_capacity[y, k] == before + bb.pv_new[y, k]
+
+    b.pv_accumulation = pyo.Constraint(model.Y, b.K, rule=_rule)
 
 
 def _storage(b, model, st):
-    """Battery storage (GW, GWh).
+    """Storage variables: new and installed power (GW) and energy (GWh), flows (GW), state of charge (GWh).
 
-    storage_power[y,r] = existing + Σ new power; storage_energy likewise;
     0 ≤ storage_power_new[y,r] ≤ max_build_r (GW/yr, a variable bound);
-    storage_duration_min/max: min_h·power ≤ energy ≤ max_h·power;
-    charge, discharge ≤ power; state_of_charge ≤ energy;
-    storage_state_of_charge: soc[y,next(s),r] = soc[y,s,r] + η_c·charge − discharge/η_d
-    (1 h per slice; cyclic within each representative day, or the year at 8,760 h).
+    storage_energy_new[y,r] ≥ 0 (GWh/yr); storage_power[y,r] ≥ existing power,
+    storage_energy[y,r] ≥ existing energy; charge, discharge, state_of_charge ≥ 0.
     """
-    years = list(model.Y)
-    time = model.time
     limit = st["max_build_gw_per_yr"].astype(float).to_dict()
+    ep, ee = st["existing_power_gw"].astype(float).to_dict(), st["existing_energy_gwh"].astype(float).to_dict()
     b.storage_power_new = pyo.Var(model.Y, b.R, bounds=lambda _, y, r: (0.0, limit[r]), doc="GW/yr")
     b.storage_energy_new = pyo.Var(model.Y, b.R, within=pyo.NonNegativeReals, doc="GWh/yr")
-    ep, ee = st["existing_power_gw"].astype(float), st["existing_energy_gwh"].astype(float)
-    b.storage_power = pyo.Expression(
-        model.Y, b.R, rule=lambda bb, y, r: ep[r] + sum(bb.storage_power_new[yy, r] for yy in years if yy <= y)
-    )
-    b.storage_energy = pyo.Expression(
-        model.Y, b.R, rule=lambda bb, y, r: ee[r] + sum(bb.storage_energy_new[yy, r] for yy in years if yy <= y)
-    )
-    lo, hi = st["min_duration_h"].astype(float), st["max_duration_h"].astype(float)
-    b.storage_duration_min = pyo.Constraint(model.Y, b.R, rule=lambda bb, y, r: bb.storage_energy[y, r] >= lo[r] * bb.storage_power[y, r])
-    b.storage_duration_max = pyo.Constraint(model.Y, b.R, rule=lambda bb, y, r: bb.storage_energy[y, r] <= hi[r] * bb.storage_power[y, r])
+    b.storage_power = pyo.Var(model.Y, b.R, bounds=lambda _, y, r: (ep[r], None), doc="installed storage power, GW")
+    b.storage_energy = pyo.Var(model.Y, b.R, bounds=lambda _, y, r: (ee[r], None), doc="installed storage energy, GWh")
     b.charge = pyo.Var(model.Y, model.S, b.R, within=pyo.NonNegativeReals, doc="GW")
     b.discharge = pyo.Var(model.Y, model.S, b.R, within=pyo.NonNegativeReals, doc="GW")
     b.state_of_charge = pyo.Var(model.Y, model.S, b.R, within=pyo.NonNegativeReals, doc="GWh")
+
+
+def _storage_accumulation(b, model, st):
+    """storage_power_accumulation[y,r]: storage_power[y,r] = storage_power[y−1,r] + storage_power_new[y,r]   (GW);
+    storage_energy_accumulation[y,r]: the same for energy (GWh). y−1 of the first year: existing.
+    """
+    ep, ee = st["existing_power_gw"].astype(float).to_dict(), st["existing_energy_gwh"].astype(float).to_dict()
+    prev = dict(zip(list(model.Y)[1:], list(model.Y)[:-1], strict=True))
+
+    def _power(bb, y, r):
+        before = bb.storage_power[prev[y], r] if y in prev else ep[r]
+        return bb.storage_power[y, r] == before + bb.storage_power_new[y, r]
+
+    def _energy(bb, y, r):
+        before = bb.storage_energy[prev[y], r] if y in prev else ee[r]
+        return bb.storage_energy[y, r] == before + bb.storage_energy_new[y, r]
+
+    b.storage_power_accumulation = pyo.Constraint(model.Y, b.R, rule=_power)
+    b.storage_energy_accumulation = pyo.Constraint(model.Y, b.R, rule=_energy)
+
+
+def _storage_duration(b, model, st):
+    """storage_duration_min/max[y,r]: min_h·storage_power ≤ storage_energy ≤ max_h·storage_power   (GWh)."""
+    lo, hi = st["min_duration_h"].astype(float).to_dict(), st["max_duration_h"].astype(float).to_dict()
+    b.storage_duration_min = pyo.Constraint(model.Y, b.R, rule=lambda bb, y, r: bb.storage_energy[y, r] >= lo[r] * bb.storage_power[y, r])
+    b.storage_duration_max = pyo.Constraint(model.Y, b.R, rule=lambda bb, y, r: bb.storage_energy[y, r] <= hi[r] * bb.storage_power[y, r])
+
+
+def _storage_within_capacity(b, model):
+    """charge_within_power, discharge_within_power[y,s,r]: flow ≤ storage_power[y,r] (GW);
+    soc_within_energy[y,s,r]: state_of_charge ≤ storage_energy[y,r] (GWh).
+    """
     b.charge_within_power = pyo.Constraint(model.Y, model.S, b.R, rule=lambda bb, y, s, r: bb.charge[y, s, r] <= bb.storage_power[y, r])
     b.discharge_within_power = pyo.Constraint(
         model.Y, model.S, b.R, rule=lambda bb, y, s, r: bb.discharge[y, s, r] <= bb.storage_power[y, r]
@@ -216,17 +266,38 @@ def _storage(b, model, st):
     b.soc_within_energy = pyo.Constraint(
         model.Y, model.S, b.R, rule=lambda bb, y, s, r: bb.state_of_charge[y, s, r] <= bb.storage_energy[y, r]
     )
-    eta_c, eta_d = st["charge_efficiency"].astype(float), st["discharge_efficiency"].astype(float)
-    nxt = time.next_slice
+
+
+def _storage_state_of_charge(b, model, st, time):
+    """storage_state_of_charge[y,s,r]: soc[y,next(s),r] = soc[y,s,r] + η_c·charge[y,s,r] − discharge[y,s,r]/η_d   (GWh).
+
+    One slice is one hour, so a flow of P GW moves P GWh. Cyclic within each
+    representative day, or over the year at 8,760 h.
+    """
+    eta_c = st["charge_efficiency"].astype(float).to_dict()
+    inv_d = (1.0 / st["discharge_efficiency"].astype(float)).to_dict()
+    nxt = [int(v) for v in time.next_slice]
     b.storage_state_of_charge = pyo.Constraint(
         model.Y,
         model.S,
         b.R,
         rule=lambda bb, y, s, r: (
-            bb.state_of_charge[y, int(nxt[s]), r]
-            == bb.state_of_charge[y, s, r] + eta_c[r] * bb.charge[y, s, r] - bb.discharge[y, s, r] / eta_d[r]
+            bb.state_of_charge[y, nxt[s], r]
+            == bb.state_of_charge[y, s, r] + eta_c[r] * bb.charge[y, s, r] - inv_d[r] * bb.discharge[y, s, r]
         ),
     )
+
+
+def _fixed_output(fixed, time) -> np.ndarray:
+    """Slice × plant output of must-run (capacity · availability) and profile plants (capacity · cf), GW."""
+    cols = []
+    for g in fixed.index:
+        cap = float(fixed.at[g, "capacity_gw"])
+        if fixed.at[g, "dispatch"] == "must_run":
+            cols.append(np.full(time.n, cap * float(fixed.at[g, "availability"])))
+        else:
+            cols.append(cap * time.factor(fixed.at[g, "profile"]))
+    return np.column_stack(cols) if cols else np.zeros((time.n, 0))
 
 
 def _plants(b, model, flexible, fixed, time):
@@ -238,57 +309,75 @@ def _plants(b, model, flexible, fixed, time):
     """
     cap = (flexible["capacity_gw"] * flexible["availability"]).astype(float).to_dict()
     b.generation = pyo.Var(model.Y, model.S, b.G, bounds=lambda _, y, s, g: (0.0, cap[g]), doc="GW")
+    out = _fixed_output(fixed, time)
+    b.fixed_output_values = out  # slice × plant, GW
+    b.fixed_output = pyo.Param(model.S, b.F, initialize=_grid(out, range(time.n), list(fixed.index)), doc="GW")
 
-    def _fixed(_, s, g):
-        row = fixed.loc[g]
-        if row["dispatch"] == "must_run":
-            return float(row["capacity_gw"] * row["availability"])
-        return float(row["capacity_gw"] * time.factor(row["profile"])[s])
 
-    b.fixed_output = pyo.Param(model.S, b.F, initialize=_fixed, doc="GW")
+def _import_availability(imp, time) -> dict:
+    def _avail(i):
+        col = imp.at[i, "availability_profile"]
+        return time.factor(col) if isinstance(col, str) and col.strip() else np.ones(time.n)
+
+    return {i: _avail(i) for i in imp.index}
 
 
 def _imports(b, model, imp, time):
     """Import channels: grid (time-of-use price) and contracted green power.
 
-    existing ≤ import_capacity[y,i] ≤ max (GW, a yearly contract; bounds);
-    import_within_capacity: imported[y,s,i] ≤ availability_i[s] · import_capacity[y,i];
-    import_within_annual_limit: Σ_s w_s · imported[y,s,i] · 1e-3 ≤ limit_i (TWh).
+    existing ≤ import_capacity[y,i] ≤ max (GW, a yearly contract; bounds).
+    A channel whose capacity is fixed (existing = max) has its capacity variable
+    fixed and needs no capacity row: 0 ≤ imported[y,s,i] ≤ availability_i[s] · max_i
+    is a variable bound.
     """
-    weight = model.time.weight
-    b.import_capacity = pyo.Var(
-        model.Y, b.I, bounds=lambda _, y, i: (float(imp.at[i, "existing_gw"]), float(imp.at[i, "max_gw"])), doc="contracted GW"
-    )
-    b.imported = pyo.Var(model.Y, model.S, b.I, within=pyo.NonNegativeReals, doc="GW")
+    lo = imp["existing_gw"].astype(float).to_dict()
+    hi = imp["max_gw"].astype(float).to_dict()
+    b.import_capacity = pyo.Var(model.Y, b.I, bounds=lambda _, y, i: (lo[i], hi[i]), doc="contracted GW")
+    fixed = [i for i in imp.index if lo[i] == hi[i]]
+    for y in model.Y:
+        for i in fixed:
+            b.import_capacity[y, i].fix(hi[i])
+    b.IC = pyo.Set(initialize=[i for i in imp.index if i not in fixed], ordered=True, doc="import channels with a capacity decision")
+    avail = _import_availability(imp, time)
+    b.import_availability = avail  # channel → slice array, 0..1
+    ub = {i: [float(v) * hi[i] for v in avail[i]] if i in fixed else None for i in imp.index}
+    b.imported = pyo.Var(model.Y, model.S, b.I, bounds=lambda _, y, s, i: (0.0, None if ub[i] is None else ub[i][s]), doc="GW")
 
-    def _avail(i):
-        col = imp.at[i, "availability_profile"]
-        return time.factor(col) if isinstance(col, str) and col.strip() else np.ones(time.n)
 
-    avail = {i: _avail(i) for i in imp.index}
+def _import_within_capacity(b, model):
+    """import_within_capacity[y,s,i] (i with a capacity decision): imported[y,s,i] ≤ availability_i[s] · import_capacity[y,i]   (GW)."""
+    avail = {i: [float(v) for v in b.import_availability[i]] for i in b.IC}
     b.import_within_capacity = pyo.Constraint(
-        model.Y, model.S, b.I, rule=lambda bb, y, s, i: bb.imported[y, s, i] <= float(avail[i][s]) * bb.import_capacity[y, i]
+        model.Y, model.S, b.IC, rule=lambda bb, y, s, i: bb.imported[y, s, i] <= avail[i][s] * bb.import_capacity[y, i]
     )
+
+
+def _import_within_annual_limit(b, model, imp):
+    """import_within_annual_limit[y,i]: Σ_s w_s · imported[y,s,i] · 1e-3 ≤ limit_i   (TWh)."""
+    w = [float(v) * TWH_PER_GWH for v in model.time.weight]
+    slices = list(model.S)
     limited = [i for i in imp.index if pd.notna(imp.at[i, "annual_limit_twh"])]
+    limit = imp["annual_limit_twh"].astype(float).to_dict()
     b.import_within_annual_limit = pyo.Constraint(
-        model.Y,
-        limited,
-        rule=lambda bb, y, i: (
-            sum(float(weight[s]) * bb.imported[y, s, i] for s in model.S) * TWH_PER_GWH <= float(imp.at[i, "annual_limit_twh"])
-        ),
+        model.Y, limited, rule=lambda bb, y, i: sum(w[s] * bb.imported[y, s, i] for s in slices) <= limit[i]
     )
 
 
 def _curtailment(b, model, settings):
-    """curtailment_within_renewables: 0 ≤ curtailment[y,s] ≤ Σ_k cf·pv_capacity + Σ_f fixed_output (GW)."""
+    """curtailment_within_renewables[y,s]: 0 ≤ curtailment[y,s] ≤ Σ_k cf[s,k]·pv_capacity[y,k] + Σ_f fixed_output[s,f]   (GW)."""
     b.curtailment = pyo.Var(model.Y, model.S, within=pyo.NonNegativeReals, doc="GW")
     if not settings.allow_curtailment:
         for v in b.curtailment.values():
             v.fix(0.0)
+    kk = list(b.K)
+    # per slice: the PV classes with a non-zero capacity factor (none at night) and the fixed output
+    terms = [[(float(c), k) for c, k in zip(row, kk, strict=True) if c != 0.0] for row in b.pv_cf_values]
+    fixed_total = [float(v) for v in b.fixed_output_values.sum(axis=1)]
     b.renewable_available = pyo.Expression(
         model.Y,
         model.S,
-        rule=lambda bb, y, s: sum(bb.pv_cf[s, k] * bb.pv_capacity[y, k] for k in bb.K) + sum(bb.fixed_output[s, f] for f in bb.F),
+        rule=lambda bb, y, s: sum(c * bb.pv_capacity[y, k] for c, k in terms[s]) + fixed_total[s],
+        doc="PV and fixed renewable-or-must-run output available, GW",
     )
     b.curtailment_within_renewables = pyo.Constraint(
         model.Y, model.S, rule=lambda bb, y, s: bb.curtailment[y, s] <= bb.renewable_available[y, s]
@@ -297,15 +386,16 @@ def _curtailment(b, model, settings):
 
 def _supply(b, model):
     """supply[y,s] = renewables − curtailment + Σ generation + Σ imports + Σ (discharge − charge), GW."""
+    gg, ii, rr = list(b.G), list(b.I), list(b.R)
     b.supply = pyo.Expression(
         model.Y,
         model.S,
         rule=lambda bb, y, s: (
             bb.renewable_available[y, s]
             - bb.curtailment[y, s]
-            + sum(bb.generation[y, s, g] for g in bb.G)
-            + sum(bb.imported[y, s, i] for i in bb.I)
-            + sum(bb.discharge[y, s, r] - bb.charge[y, s, r] for r in bb.R)
+            + sum(bb.generation[y, s, g] for g in gg)
+            + sum(bb.imported[y, s, i] for i in ii)
+            + sum(bb.discharge[y, s, r] - bb.charge[y, s, r] for r in rr)
         ),
         doc="net electricity supplied to the city, GW",
     )
@@ -314,7 +404,9 @@ def _supply(b, model):
 def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     """use (fuel of local plants), cost, emissions of the power sector."""
     years = list(model.Y)
-    weight = model.time.weight
+    slices = list(model.S)
+    weight = np.asarray(model.time.weight, dtype=float)
+    w_twh = [float(v) * TWH_PER_GWH for v in weight]
     rate = scenario.spec.economics.discount_rate
     carrier_names = set(carriers(inputs).index)
     fuels = {g: flexible.at[g, "fuel"] for g in flexible.index if isinstance(flexible.at[g, "fuel"], str)}
@@ -323,10 +415,9 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
         inputs.check("generators", ~inputs.tables["generators"]["plant"].isin(bad), "fuel", "not a carrier of carriers.csv", "a carrier id")
     heat_rate = flexible["heat_rate_kgce_per_kwh"].astype(float).to_dict()  # kgce/kWh = Mtce/TWh
 
-    def _energy(bb, y, g):  # TWh/yr
-        return sum(float(weight[s]) * bb.generation[y, s, g] for s in model.S) * TWH_PER_GWH
-
-    b.generation_twh = pyo.Expression(model.Y, b.G, rule=_energy)
+    b.generation_twh = pyo.Expression(
+        model.Y, b.G, rule=lambda bb, y, g: sum(w_twh[s] * bb.generation[y, s, g] for s in slices), doc="TWh/yr"
+    )
     use = {}
     for g, fuel in fuels.items():
         for y in years:
@@ -338,11 +429,15 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     st_e = {r: MW_PER_GW * float(st.at[r, "capex_energy_cny_per_wh"]) * crf(rate, float(st.at[r, "lifetime_yr"])) for r in st.index}
     st_o = {r: MW_PER_GW * float(st.at[r, "fixed_opex_cny_per_w_yr"]) for r in st.index}
     tou = model.time.factor("tou_multiplier") if "tou_multiplier" in model.time.profiles else np.ones(model.time.n)
-    price = {
-        i: float(imp.at[i, "price_cny_per_kwh"]) * (tou if int(imp.at[i, "time_of_use"]) else np.ones(model.time.n)) for i in imp.index
+    # weighted price per slice, M CNY per GW of the slice: w_s [h] · price [CNY/kWh = M CNY/GWh]
+    wprice = {
+        i: [float(v) for v in weight * float(imp.at[i, "price_cny_per_kwh"]) * (tou if int(imp.at[i, "time_of_use"]) else 1.0)]
+        for i in imp.index
     }
+    fee = imp["capacity_fee_cny_per_kw_yr"].astype(float).to_dict()
     vopex = flexible["variable_opex_cny_per_kwh"].astype(float).to_dict()
-    fixed_vopex = fixed["variable_opex_cny_per_kwh"].astype(float).to_dict()
+    fixed_vopex = fixed["variable_opex_cny_per_kwh"].astype(float)
+    fixed_twh = weight @ b.fixed_output_values * TWH_PER_GWH if len(fixed.index) else np.zeros(0)  # TWh/yr per fixed plant
 
     def cum(var, y, idx):
         return sum(var[yy, idx] for yy in years if yy <= y)
@@ -357,12 +452,9 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     b.cost_imports = pyo.Expression(
         model.Y,
         b.I,
-        rule=lambda bb, y, i: (
-            sum(float(weight[s] * price[i][s]) * bb.imported[y, s, i] for s in model.S)
-            + float(imp.at[i, "capacity_fee_cny_per_kw_yr"]) * bb.import_capacity[y, i]
-        ),
+        rule=lambda bb, y, i: sum(wprice[i][s] * bb.imported[y, s, i] for s in slices) + fee[i] * bb.import_capacity[y, i],
     )
-    fixed_cost = sum(fixed_vopex[f] * float(np.dot(weight, [pyo.value(b.fixed_output[s, f]) for s in model.S])) for f in b.F)
+    fixed_cost = float(np.dot(fixed_vopex.to_numpy(), fixed_twh)) * MW_PER_GW if len(fixed.index) else 0.0
     b.cost_plants = pyo.Expression(
         model.Y,
         rule=lambda bb, y: sum(vopex[g] * bb.generation_twh[y, g] * MW_PER_GW for g in bb.G) + fixed_cost,
@@ -370,9 +462,7 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     )
     cost = {y: b.cost_pv[y] + b.cost_storage[y] + sum(b.cost_imports[y, i] for i in b.I) + b.cost_plants[y] for y in years}
     ef = imp["co2_kg_per_kwh"].astype(float).to_dict()  # kg/kWh = Mt/TWh
-    b.imported_twh = pyo.Expression(
-        model.Y, b.I, rule=lambda bb, y, i: sum(float(weight[s]) * bb.imported[y, s, i] for s in model.S) * TWH_PER_GWH
-    )
+    b.imported_twh = pyo.Expression(model.Y, b.I, rule=lambda bb, y, i: sum(w_twh[s] * bb.imported[y, s, i] for s in slices))
     extra = {y: sum(ef[i] * b.imported_twh[y, i] for i in imp.index if ef[i] != 0.0) for y in years}
     attach_contract(b, model, inputs, use=use, baseline_use={}, loads=[], cost=cost, extra_emissions=extra)
 
@@ -380,27 +470,30 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
 def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
     """Power indicators: PV and storage capacity, renewable production, green share, storage per new PV."""
     years = list(model.Y)
-    weight = time.weight
+    weight = np.asarray(time.weight, dtype=float)
     coal_eq = scenario.spec.accounting.renewable_coal_equivalent_kgce_per_kwh  # kgce/kWh = Mtce/TWh
     imp = inputs.tables["imports"].set_index("channel")
     green = [i for i in imp.index if int(imp.at[i, "green"]) == 1]
     b.pv_total = pyo.Expression(model.Y, rule=lambda bb, y: sum(bb.pv_capacity[y, k] for k in bb.K))
     b.storage_power_total = pyo.Expression(model.Y, rule=lambda bb, y: sum(bb.storage_power[y, r] for r in bb.R))
     b.storage_energy_total = pyo.Expression(model.Y, rule=lambda bb, y: sum(bb.storage_energy[y, r] for r in bb.R))
-    share = fixed["renewable"].astype(float).to_dict()  # renewable fraction of a plant's output
-    fixed_re_twh = sum(share[f] * float(np.dot(weight, [pyo.value(b.fixed_output[s, f]) for s in model.S])) for f in b.F) * TWH_PER_GWH
+    share = fixed["renewable"].astype(float).to_numpy()  # renewable fraction of a plant's output
+    fixed_re_twh = float(share @ (weight @ b.fixed_output_values)) * TWH_PER_GWH if len(share) else 0.0
+    # Σ_s w_s·cf[s,k]·pv_capacity[y,k] = flh_k·pv_capacity[y,k]: one term per class, not per slice
+    flh_k = dict(zip(list(b.K), (weight @ b.pv_cf_values).tolist(), strict=True))  # full-load hours, h/yr
+    w = [float(v) for v in weight]
+    slices = list(model.S)
     b.renewable_twh = pyo.Expression(
         model.Y,
         rule=lambda bb, y: (
-            sum(float(weight[s]) * (sum(bb.pv_cf[s, k] * bb.pv_capacity[y, k] for k in bb.K) - bb.curtailment[y, s]) for s in model.S)
-            * TWH_PER_GWH
+            (sum(flh_k[k] * bb.pv_capacity[y, k] for k in bb.K) - sum(w[s] * bb.curtailment[y, s] for s in slices)) * TWH_PER_GWH
             + fixed_re_twh
         ),
         doc="local renewable electricity used (PV, wind, biogenic share of waste), TWh",
     )
     b.renewable_production = pyo.Expression(model.Y, rule=lambda bb, y: coal_eq * bb.renewable_twh[y], doc="Mtce (coal-equivalent)")
     b.consumed_twh = pyo.Expression(
-        model.Y, rule=lambda bb, y: sum(float(weight[s]) * bb.supply[y, s] for s in model.S) * TWH_PER_GWH, doc="electricity consumed, TWh"
+        model.Y, rule=lambda bb, y: sum(w[s] * bb.supply[y, s] for s in slices) * TWH_PER_GWH, doc="electricity consumed, TWh"
     )
     b.green_twh = pyo.Expression(
         model.Y, rule=lambda bb, y: bb.renewable_twh[y] + sum(bb.imported_twh[y, i] for i in green), doc="green electricity, TWh"
