@@ -1,0 +1,72 @@
+"""transim compare: difference table, charts, and refusal of runs on other data or horizons."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import cli
+from simulator import pipeline, runs
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory) -> tuple[Path, Path]:
+    out = tmp_path_factory.mktemp("out")
+    folders = []
+    for name in ("baseline", "reference"):
+        prepared = pipeline.prepare(REPO / "scenarios" / f"{name}.yaml", {"time": {"days": 2}})
+        folders.append(runs.write_run(pipeline.run(prepared), out, command=["test"]))
+    return folders[0], folders[1]
+
+
+def test_compare_writes_table_and_charts(two_runs, tmp_path):
+    base, ref = two_runs
+    result = CliRunner().invoke(cli.app, ["compare", str(base), str(ref), "--out", str(tmp_path / "cmp")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "cmp" / "difference.csv")
+    assert {"capacity", "cost", "cost (present value)", "emissions", "target value", "target shadow price"} <= set(table["category"])
+    # the difference column is reference − baseline, row by row
+    ok = table[["baseline", "reference"]].notna().all(axis=1)
+    err = (table.loc[ok, "diff_reference"] - (table.loc[ok, "reference"] - table.loc[ok, "baseline"])).abs()
+    scale = table.loc[ok, ["reference", "baseline"]].abs().max(axis=1).clip(lower=1.0)
+    assert (err / scale).max() < 1e-7  # the CSV keeps 9 significant digits
+    # present-value total = Σ value × discount factor of costs.csv
+    costs = pd.read_csv(ref / "costs.csv")
+    total = table[(table["category"] == "cost (present value)") & (table["item"] == "total")]["reference"].iloc[0]
+    assert total == pytest.approx((costs["value_mcny"] * costs["discount_factor"]).sum(), rel=1e-7)
+    for name in ("compare_capacity", "compare_costs", "compare_emissions", "compare_targets"):
+        assert (tmp_path / "cmp" / "charts" / f"{name}.png").is_file()
+        assert (tmp_path / "cmp" / "charts" / f"{name}.svg").is_file()
+
+
+def _copy_with(folder: Path, tmp: Path, **changes) -> Path:
+    dest = tmp / f"copy-{len(list(tmp.iterdir()))}"
+    shutil.copytree(folder, dest)
+    man = json.loads((dest / "manifest.json").read_text())
+    for key, value in changes.items():
+        if key == "input_sha256":
+            man[key].update(value)
+        else:
+            man[key] = value
+    (dest / "manifest.json").write_text(json.dumps(man))
+    return dest
+
+
+def test_other_horizon_or_data_refused(two_runs, tmp_path):
+    base, ref = two_runs
+    other_years = _copy_with(ref, tmp_path, years=[2024, 2025, 2026, 2027])
+    result = CliRunner().invoke(cli.app, ["compare", str(base), str(other_years), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "horizon" in result.output
+    other_data = _copy_with(ref, tmp_path, input_sha256={"pv_classes.csv": "0" * 64})
+    result = CliRunner().invoke(cli.app, ["compare", str(base), str(other_data), "--out", str(tmp_path / "y")])
+    assert result.exit_code == 2 and "pv_classes.csv" in result.output
+    other_set = _copy_with(ref, tmp_path, dataset="shanghai")
+    result = CliRunner().invoke(cli.app, ["compare", str(base), str(other_set), "--out", str(tmp_path / "z")])
+    assert result.exit_code == 2 and "data set" in result.output
