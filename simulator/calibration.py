@@ -323,10 +323,11 @@ def failures(checks: list[Check], inputs: Inputs) -> DataError | None:
     bad = [c for c in checks if not c.passed]
     if not bad:
         return None
+    rows = {str(c): i for i, c in enumerate(inputs.tables["calibration_targets"]["check"])}
     return DataError(
         problems=[
             Problem(
-                inputs.where("calibration_targets"),
+                inputs.where("calibration_targets", rows.get(c.check)),
                 c.check,
                 f"{c.quantity} {c.year} = {_num(c.value)} {c.unit} is outside the accepted range ({c.detail})",
                 f"{c.tolerance} around {_num(c.target)} {c.unit} (sources {c.source})",
