@@ -105,7 +105,7 @@ def test_renewable_share_equals_ratio_from_result_tables(wuhan):
     _inputs, time = wuhan
     w = np.asarray(time.weight, dtype=float)
     flh = {k: float(np.dot(w, time.factor(f"cf_pv_{k}"))) for k in ["public_rooftop", "residential_rooftop"]}
-    # with the share binding the sector claims all PV standing on building roofs (claims are free)
+    # all PV of the two building classes counts, existing and new, as the power sector builds it
     pv_twh = sum(flh[k] * cap[f"pv_{k}"] for k in flh) / 1000.0  # GW·h → TWh
     numerator = heat + 0.1229 * pv_twh
     purchased = 0.1229 * energy["electricity"] + energy["gas"] + energy["heat"]  # Mtce (calorific)

@@ -38,9 +38,9 @@ docs/buildings-transport.md and in the scenario's ``sectors.buildings``):
     denominator = Σ_c use[y,c] (electricity at the calorific factor, Mtce)
                   + Σ_{kinds counted} renewable heat (Mtce)
 
-PV of building roofs is the existing PV of the building classes (the
-``pv_class`` of categories with building energy) plus the PV the sector
-claims on its roofs (``roof_pv``), at the classes' full-load hours; heat
+PV of building roofs is the power sector's PV capacity (existing + new) in
+the building classes (the ``pv_class`` of categories with building energy:
+public_rooftop, residential_rooftop), at the classes' full-load hours; heat
 pumps count their ambient heat (heat delivered − electricity used);
 industrial waste heat is not renewable and never counts.
 """
@@ -230,6 +230,22 @@ def build(model, scenario, inputs):
     return b
 
 
+class _AfterPower:
+    """A yearly expression that reads ``model.power``, made on first use.
+
+    The power sector is built after the demand sectors; targets and result
+    tables read indicators only once the whole model stands.
+    """
+
+    def __init__(self, rule):
+        self._rule, self._made = rule, {}
+
+    def __getitem__(self, y):
+        if y not in self._made:
+            self._made[y] = self._rule(y)
+        return self._made[y]
+
+
 class _Elec:
     """Electricity use of one category by year (TWh), for ``attach_contract`` loads."""
 
@@ -299,8 +315,8 @@ def _roof_pv(b, model, stock, settings, building_classes) -> None:
     """PV on building roofs (GW).
 
     new_roof_pv[y,k] ∈ [0, cap[y,k]], cap = new_floor[y,k] · roof/floor · installable share · W/m² · 1e-3;
-    retrofit_roof_pv[y,q] ≥ 0: PV the sector puts on existing roofs of building class q;
-    roof_pv[y,q] = Σ_{k: class k = q} new_roof_pv[y,k] + retrofit_roof_pv[y,q]  (read by the core's roof_pv_built);
+    roof_pv[y,q] = Σ_{k: class k = q} new_roof_pv[y,k]  (read by the core's roof_pv_built, which makes
+    the power sector build at least that much in class q);
     new_roof_pv_coverage_floor[y,k]: new_roof_pv ≥ coverage_min · cap (only when the setting is > 0).
     """
     cap = {
@@ -317,15 +333,12 @@ def _roof_pv(b, model, stock, settings, building_classes) -> None:
     b.new_roof_pv_potential = pyo.Param(model.Y, b.KR, initialize=cap, doc="installable PV on that year's new roofs, GW")
     b.new_roof_pv = pyo.Var(model.Y, b.KR, bounds=lambda bb, y, k: (0.0, cap[(y, k)]), doc="PV on that year's new roofs, GW")
     b.QB = pyo.Set(initialize=building_classes, ordered=True, doc="PV classes of building roofs")
-    b.retrofit_roof_pv = pyo.Var(model.Y, b.QB, within=pyo.NonNegativeReals, doc="PV added on existing building roofs, GW/yr")
-    classes = sorted({stock.at[k, "pv_class"] for k in b.KR} | set(building_classes))
+    classes = sorted({stock.at[k, "pv_class"] for k in b.KR})
     b.roof_pv = pyo.Expression(
         model.Y,
         classes,
-        rule=lambda bb, y, q: (
-            sum(bb.new_roof_pv[y, k] for k in bb.KR if stock.at[k, "pv_class"] == q) + (bb.retrofit_roof_pv[y, q] if q in bb.QB else 0.0)
-        ),
-        doc="new PV the sector puts on its roofs that year, GW",
+        rule=lambda bb, y, q: sum(bb.new_roof_pv[y, k] for k in bb.KR if stock.at[k, "pv_class"] == q),
+        doc="new PV the sector puts on its new roofs that year, GW",
     )
     share = settings.new_roof_pv_coverage_min
     b.new_roof_pv_coverage_floor = pyo.Constraint(
@@ -350,21 +363,15 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
         model.Y, list(HEAT_KINDS), rule=lambda bb, y, h: sum(ren[m] * bb.adopted[y, m] for m in bb.M if kind[m] == h), doc="Mtce/yr"
     )
     existing_pv = {q: float(pv_table.at[q, "existing_gw"]) for q in building_classes}
-    b.building_pv = pyo.Expression(
-        model.Y,
-        b.QB,
-        rule=lambda bb, y, q: existing_pv[q] + sum(bb.roof_pv[yy, q] for yy in years if yy <= y),
-        doc="PV on building roofs, GW",
-    )
-    b.building_pv_twh = pyo.Expression(
-        model.Y, rule=lambda bb, y: sum(flh[q] * bb.building_pv[y, q] for q in bb.QB) * MILLI, doc="rooftop PV output, TWh/yr"
-    )
     heat_counted = [h for h in HEAT_KINDS if h in counted]
     pv_counted = "rooftop_pv" in counted
-    b.renewable_used = pyo.Expression(
-        model.Y,
-        rule=lambda bb, y: sum(bb.renewable_heat[y, h] for h in heat_counted) + (calorific * bb.building_pv_twh[y] if pv_counted else 0.0),
-        doc="renewable energy counted in the building share, Mtce",
+    b.renewable_heat_counted = pyo.Expression(
+        model.Y, rule=lambda bb, y: sum(bb.renewable_heat[y, h] for h in heat_counted), doc="renewable heat counted in the share, Mtce"
+    )
+    # PV of the building classes as the power sector builds it (existing + new), at full-load hours (TWh/yr)
+    b.building_pv_twh = _AfterPower(lambda y: sum(flh[q] * model.power.pv_capacity[y, q] for q in building_classes) * MILLI)
+    b.renewable_used = _AfterPower(
+        lambda y: b.renewable_heat_counted[y] + (calorific * b.building_pv_twh[y] if pv_counted and building_classes else 0.0)
     )
     b.energy_use = pyo.Expression(
         model.Y,
