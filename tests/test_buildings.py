@@ -6,6 +6,7 @@ measures_buildings.csv (see the comments); the LP runs on 2 representative days.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
+from simulator.errors import DataError
 from simulator.inputs import load_inputs
 from simulator.model import build_model
 from simulator.results import result_tables
@@ -142,3 +144,15 @@ def test_base_year_share_and_new_construction_shares(wuhan):
     assert pyo.value(m.buildings.new_adopted[2026, "new_residential_75"]) == pytest.approx(25.0)
     # public + commercial new floor 2 + 5 Mm², all electric
     assert ind["buildings.new_public_electric_share"].value(2026) == pytest.approx(100.0)
+
+
+def test_bad_measure_row_is_named(wuhan):
+    inputs, time = wuhan
+    table = inputs.tables["measures_buildings"].copy()
+    table.loc[2, "product"] = "villa"  # the third measure (row 3, line 4 of the file)
+    bad = replace(inputs, tables={**inputs.tables, "measures_buildings": table})
+    scenario = scenario_from_dict({"name": "bad", "dataset": str(WUHAN), "time": {"days": 2}, "sectors": {"power": {}, "buildings": {}}})
+    with pytest.raises(DataError) as err:
+        build_model(scenario, bad, time)
+    text = str(err.value)
+    assert "measures_buildings.csv:row 3 (line 4)" in text and "product" in text and "'villa'" in text

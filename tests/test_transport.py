@@ -6,6 +6,7 @@ measures_transport.csv (see the comments); LPs run on 2 representative days.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pyomo.environ as pyo
 import pytest
 
 from simulator import pipeline
+from simulator.errors import DataError
 from simulator.inputs import load_inputs
 from simulator.model import build_model
 from simulator.scenario import scenario_from_dict
@@ -126,3 +128,14 @@ def test_reference_meets_every_ii_5_3_and_ii_5_4_target():
         assert row["clause"] == clause
         assert bool(row["met"]), tid
         assert np.isfinite(row["shadow_price"]) and row["shadow_price"] >= 0.0
+
+
+def test_charging_shares_must_sum_to_one(wuhan):
+    inputs, time = wuhan
+    table = inputs.tables["transport_loads"].copy()
+    table.loc[table["product"] == "private_car", "share"] = [0.7, 0.2, 0.2]  # sums to 1.1
+    bad = replace(inputs, tables={**inputs.tables, "transport_loads": table})
+    scenario = scenario_from_dict({"name": "bad", "dataset": str(WUHAN), "time": {"days": 2}, "sectors": {"power": {}, "transport": {}}})
+    with pytest.raises(DataError) as err:
+        build_model(scenario, bad, time)
+    assert "transport_loads.csv" in str(err.value) and "'private_car' sum to 1.1" in str(err.value)
