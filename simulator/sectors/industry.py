@@ -16,7 +16,8 @@ Equations (all indexed by planning year y; units Mtce or TWh per year):
 * ``product_saving[y,p,c] = Σ_{m of p} s[m,c] · (adopted[y,m] − existing[m])``
   — measures in place before the first planning year are already in the
   base intensity, so only adoption since then saves energy (the same rule
-  as their cost);
+  as their cost). ``saving[y,c]`` that :func:`add_measures` also creates
+  counts existing adoption too and is not used here;
 * ``product_use[y,p,c] = activity[y,p] · base_intensity[p,c] − product_saving[y,p,c]``;
 * ``use_nonnegative[y,p,c]``: product_use[y,p,c] ≥ 0 wherever a measure of p
   saves carrier c;
