@@ -609,6 +609,25 @@ def _macc_frame(measures: pd.DataFrame | None, catalogue: pd.DataFrame | None) -
                 return col
         return None
 
+    if catalogue is not None and not catalogue.empty and {"measure", "potential", "saving_mtce_per_unit_yr"} <= set(catalogue.columns):
+        cost_col = "net_cost_cny_per_tce" if "net_cost_cny_per_tce" in catalogue.columns else pick(catalogue, "per_tce")
+        if cost_col is not None:
+            keys = [k for k in ("sector", "measure") if k in catalogue.columns]
+            agg = catalogue[keys].copy()
+            if "remaining_potential_saving_mtce_per_yr" in catalogue.columns:  # as the measures engineer computes it
+                agg["saving"] = catalogue["remaining_potential_saving_mtce_per_yr"]
+            else:
+                agg["saving"] = (catalogue["potential"] - catalogue.get("existing", 0.0)) * catalogue["saving_mtce_per_unit_yr"]
+            agg["cost"] = catalogue[cost_col]
+            agg["adopted"] = False
+            if measures is not None and not measures.empty and "adopted" in measures.columns:
+                last = measures[measures["year"] == measures["year"].max()].set_index(keys)["adopted"]
+                existing = catalogue.set_index(keys)["existing"] if "existing" in catalogue.columns else 0.0
+                new = (last - existing).reindex(catalogue.set_index(keys).index)
+                agg["adopted"] = (new.fillna(0.0) > 1e-9).to_numpy()
+            agg = agg[agg["saving"] > 1e-12].dropna(subset=["cost"])
+            if not agg.empty:
+                return agg
     frames = [f for f in (catalogue, measures) if f is not None and not f.empty]
     for frame in frames:
         cost_col = pick(frame, "per_tce")
@@ -644,9 +663,10 @@ def _macc_frame(measures: pd.DataFrame | None, catalogue: pd.DataFrame | None) -
 def plot_macc(measures: pd.DataFrame | None, scenario: str, lang: str = "en", catalogue: pd.DataFrame | None = None) -> Figure | None:
     """Marginal abatement cost curve: cost per tce saved (CNY/tce) against energy saved (Mtce/yr).
 
-    Bars sorted by cost; width = saving of the measure (adopted amount, or
-    potential where a catalogue gives it); adopted measures filled, others
-    hatched. None when no measure has a saving and a cost per tce.
+    Bars sorted by cost; width = the measure's saving from its existing
+    level to full potential (catalogue ``remaining_potential_saving_mtce_per_yr``), cost = net cost per tce saved
+    (annuity + opex − fuel saved); measures adopted beyond their existing
+    level by the last year are filled, others hatched. None when no measure has a saving and a cost per tce.
     """
     agg = _macc_frame(measures, catalogue)
     if agg is None:
