@@ -545,6 +545,7 @@ def _hist(ax, values: pd.Series, title: str, xlabel: str) -> None:
         ax.text(0.5, 0.5, "no solved variant", ha="center", va="center", transform=ax.transAxes)
         return
     ax.hist(v, bins=min(30, max(5, len(v) // 5)), color="#4c72b0", edgecolor="white")
+    ax.locator_params(axis="x", nbins=5)
     p10, p50, p90 = np.percentile(v, [10, 50, 90])
     for x, style in ((p10, ":"), (p50, "-"), (p90, ":")):
         ax.axvline(x, color="#c44e52", linestyle=style, linewidth=1)
