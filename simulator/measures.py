@@ -7,7 +7,9 @@ with one row per measure and these columns:
 (adoption unit, e.g. ``Mt/yr capacity covered``, ``million m2``,
 ``thousand vehicles``), ``existing`` (adopted before the first planning
 year, in ``unit``), ``potential`` (most that can ever be adopted, ``unit``),
-``max_rate_per_yr`` (most new units a year), ``first_year``,
+``max_rate_per_yr`` (most new units a year; an empty potential or rate
+means the measure has no limit of its own — a sector may set one from its
+activity, e.g. a year's new floor area), ``first_year``,
 ``lifetime_yr``, ``capex_mcny_per_unit``, ``fixed_opex_mcny_per_unit_yr``,
 and one ``saving_<carrier>`` column per carrier of ``carriers.csv``: the
 yearly saving per unit adopted, in the carrier's unit (TWh or Mtce);
@@ -79,7 +81,12 @@ def check_catalogue(inputs, table: str, carriers: list[str]) -> pd.DataFrame:
                 for c in unknown
             ]
         )
-    for col in ["existing", "potential", "max_rate_per_yr", "capex_mcny_per_unit", "fixed_opex_mcny_per_unit_yr"]:
+    for col in ["potential", "max_rate_per_yr"]:
+        inputs.check(
+            table, frame[col].isna() | (frame[col] >= 0), col, "must be a number ≥ 0", "a non-negative number, or empty for no limit"
+        )
+        frame[col] = frame[col].astype(float).fillna(np.inf)
+    for col in ["existing", "capex_mcny_per_unit", "fixed_opex_mcny_per_unit_yr"]:
         inputs.check(table, frame[col].notna() & (frame[col] >= 0), col, "must be a number ≥ 0", "a non-negative number")
     inputs.check(table, frame["lifetime_yr"] > 0, "lifetime_yr", "must be positive", "years > 0")
     inputs.check(table, frame["existing"] <= frame["potential"], "existing", "exceeds the potential", "existing ≤ potential")
@@ -102,7 +109,9 @@ def add_measures(block, model, catalogue: pd.DataFrame, carriers: list[str], dis
     block.measure_catalogue = catalogue  # read by results (units, existing, savings, costs)
     block.measure_units = cat["unit"].astype(str).to_dict()
     block.measure_existing = cat["existing"].astype(float).to_dict()
-    block.measure_annuity = {m: crf(discount_rate, float(cat.at[m, "lifetime_yr"])) * float(cat.at[m, "capex_mcny_per_unit"]) for m in cat.index}
+    block.measure_annuity = {
+        m: crf(discount_rate, float(cat.at[m, "lifetime_yr"])) * float(cat.at[m, "capex_mcny_per_unit"]) for m in cat.index
+    }
     block.M = pyo.Set(initialize=list(cat.index), ordered=True)
     existing = cat["existing"].astype(float).to_dict()
     potential = cat["potential"].astype(float).to_dict()
@@ -115,7 +124,9 @@ def add_measures(block, model, catalogue: pd.DataFrame, carriers: list[str], dis
 
     block.adopted = pyo.Var(model.Y, block.M, bounds=_bounds, doc="cumulative adoption, measure unit")
     last = years[-1]
-    block.adoption_within_potential = pyo.Constraint(block.M, rule=lambda b, m: b.adopted[last, m] <= potential[m])
+    block.adoption_within_potential = pyo.Constraint(
+        block.M, rule=lambda b, m: b.adopted[last, m] <= potential[m] if np.isfinite(potential[m]) else pyo.Constraint.Skip
+    )
 
     def _prev(b, y, m):
         return existing[m] if y == years[0] else b.adopted[years[years.index(y) - 1], m]

@@ -50,6 +50,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 import pyomo.environ as pyo
 from pydantic import Field
 
@@ -209,6 +210,7 @@ def build(model, scenario, inputs):
     b.floor_area = pyo.Param(model.Y, list(stock.index), initialize=floor, doc="floor area, Mm²")
     b.new_floor_area = pyo.Param(model.Y, list(stock.index), initialize=new_floor, doc="new construction, Mm²/yr")
 
+    cat = _limit_new_construction(cat, stock, len(years))
     add_measures(b, model, cat, carrier_names, scenario.spec.economics.discount_rate)
     _new_construction(b, model, cat)
     _use(b, model, stock, cat, carrier_names)
@@ -256,12 +258,25 @@ class _Elec:
         return self.block.use_by_category[y, self.category, "electricity"]
 
 
-def _new_construction(b, model, cat) -> None:
-    """new_measure_within_new_floor[y,m]: adopted[y,m] − adopted[y−1,m] ≤ new_floor[y, product_m]   (Mm²).
+def _limit_new_construction(cat: pd.DataFrame, stock: pd.DataFrame, n_years: int) -> pd.DataFrame:
+    """Measures on new construction cover at most the floor area built each year.
 
-    Measures on new construction (75 % standard, all-electric new buildings)
-    cover at most the floor area built that year.
+    For ``applies_to = new``: max_rate_per_yr = new floor area of the product
+    (Mm²/yr) and potential = existing + n_years · that rate, so the generic
+    ``adoption_within_rate`` of :mod:`simulator.measures` holds
+    adopted[y,m] − adopted[y−1,m] ≤ new_floor[product_m] (Mm²).
+    A smaller potential or rate given in the catalogue is kept.
     """
+    cat = cat.copy()
+    new = cat["applies_to"] == "new"
+    floor = cat.loc[new, "product"].map(stock["new_floor_area_mm2_per_yr"]).astype(float)
+    cat.loc[new, "max_rate_per_yr"] = np.minimum(cat.loc[new, "max_rate_per_yr"].astype(float), floor)
+    cat.loc[new, "potential"] = np.minimum(cat.loc[new, "potential"].astype(float), cat.loc[new, "existing"] + n_years * floor)
+    return cat
+
+
+def _new_construction(b, model, cat) -> None:
+    """new_adopted[y,m] = adopted[y,m] − adopted[y−1,m]: Mm² of that year's new floor built to measure m."""
     years = list(model.Y)
     new = cat[cat["applies_to"] == "new"].set_index("measure")
     existing = cat.set_index("measure")["existing"].astype(float).to_dict()
@@ -270,9 +285,6 @@ def _new_construction(b, model, cat) -> None:
         return existing[m] if y == years[0] else bb.adopted[years[years.index(y) - 1], m]
 
     b.MN = pyo.Set(initialize=list(new.index), ordered=True, doc="measures on new construction")
-    b.new_measure_within_new_floor = pyo.Constraint(
-        model.Y, b.MN, rule=lambda bb, y, m: bb.adopted[y, m] - _prev(bb, y, m) <= bb.new_floor_area[y, new.at[m, "product"]]
-    )
     b.new_adopted = pyo.Expression(
         model.Y, b.MN, rule=lambda bb, y, m: bb.adopted[y, m] - _prev(bb, y, m), doc="Mm² of that year's new floor"
     )
