@@ -108,9 +108,14 @@ class Target(StrictModel):
 
 
 class Solver(StrictModel):
-    """HiGHS options; all recorded in the run manifest so a run repeats exactly."""
+    """HiGHS options; all recorded in the run manifest so a run repeats exactly.
 
-    method: Literal["simplex", "ipm", "pdlp", "choose"] = "simplex"
+    ``method: auto`` picks by LP size (measured in benchmarks/README.md): dual
+    simplex below ``simulator.solve.AUTO_IPM_ROWS`` rows, IPM with crossover
+    (a vertex solution, as simplex gives) from there on.
+    """
+
+    method: Literal["simplex", "ipm", "pdlp", "choose", "auto"] = "simplex"
     threads: int = Field(1, ge=1, le=64)
     random_seed: int = Field(0, ge=0)
     crossover: bool = True
