@@ -40,10 +40,11 @@ def _fail(exc: BaseException, debug: bool) -> None:
         raise typer.Exit(130)
     if isinstance(exc, SimulatorError):
         kind = {2: "input error", 3: "not solved", 4: "not reproduced"}.get(exc.exit_code, "error")
-        text = str(exc)
         n = len(exc.problems)
-        head = f"{kind}: {n} problem{'s' if n != 1 else ''} found" if n else f"{kind}:"
-        typer.echo(head if not n else head + "\n" + text, err=True) if n else typer.echo(f"{head} {text}", err=True)
+        if n:
+            typer.echo(f"{kind}: {n} problem{'s' if n != 1 else ''} found\n{exc}", err=True)
+        else:
+            typer.echo(f"{kind}: {exc}", err=True)
         raise typer.Exit(exc.exit_code)
     typer.echo(f"internal error: {type(exc).__name__}: {exc}\n(run again with --debug for a traceback)", err=True)
     raise typer.Exit(1)
@@ -78,7 +79,7 @@ def validate(
     try:
         prepared = pipeline.prepare(scenario, time_overrides, progress)
         model = pipeline.build(prepared)
-        n_var = sum(1 for _ in model.component_data_objects(ctype=__import__("pyomo.environ").environ.Var))
+        n_var = model.nvariables()
         typer.echo(
             f"{scenario}: valid — {prepared.scenario.name}, years {prepared.scenario.years[0]}–{prepared.scenario.years[-1]}, "
             f"{prepared.time.label}, {len(prepared.scenario.spec.targets)} targets, {n_var} variables"

@@ -346,8 +346,13 @@ def _to_python(node, path: Path, loc: Loc, locations: dict, problems: list[Probl
     return _scalar(node, path, loc, problems)
 
 
-def read_yaml(path: Path) -> tuple[dict, dict]:
-    """Read one YAML file safely → (mapping, locations). Raises ScenarioError."""
+def read_yaml(path: Path, problems: list[Problem] | None = None) -> tuple[dict, dict]:
+    """Read one YAML file safely → (mapping, locations). Raises ScenarioError.
+
+    Value problems (ambiguous booleans, duplicate keys) are appended to
+    ``problems`` when a list is given, so that they are reported together with
+    the validation problems of the same file; otherwise they are raised.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -365,10 +370,12 @@ def read_yaml(path: Path) -> tuple[dict, dict]:
     if node is None:
         raise ScenarioError(problems=[Problem(f"{path}:1:1", "", "the file is empty", "a mapping of scenario keys")])
     locations: dict = {(): (str(path), node.start_mark.line + 1, node.start_mark.column + 1)}
-    problems: list[Problem] = []
-    data = _to_python(node, path, (), locations, problems)
-    if problems:
-        raise ScenarioError(problems=problems)
+    found: list[Problem] = []
+    data = _to_python(node, path, (), locations, found)
+    if found and problems is None:
+        raise ScenarioError(problems=found)
+    if problems is not None:
+        problems.extend(found)
     if not isinstance(data, dict):
         raise ScenarioError(problems=[Problem(_mark(path, node), "", "the top level must be a mapping", "key: value lines")])
     return data, locations
@@ -423,12 +430,12 @@ def _scenarios_root(path: Path) -> Path:
     return path.resolve().parent
 
 
-def _resolve_chain(path: Path, root: Path, chain: list[Path]) -> tuple[dict, dict, list[Path]]:
+def _resolve_chain(path: Path, root: Path, chain: list[Path], problems: list[Problem]) -> tuple[dict, dict, list[Path]]:
     resolved = path.resolve()
     if resolved in chain:
         names = " -> ".join(str(p) for p in chain + [resolved])
         raise ScenarioError(problems=[Problem(str(chain[-1]), "extends", f"cycle in extends: {names}", "a chain without cycles")])
-    data, locations = read_yaml(path)
+    data, locations = read_yaml(path, problems)
     chain = chain + [resolved]
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
@@ -455,7 +462,7 @@ def _resolve_chain(path: Path, root: Path, chain: list[Path]) -> tuple[dict, dic
         raise ScenarioError(
             problems=[Problem(where, "extends", f"'{parent_ref}' not found (looked for {parent})", "an existing scenario file")]
         )
-    base, base_locs, chain = _resolve_chain(parent, root, chain)
+    base, base_locs, chain = _resolve_chain(parent, root, chain, problems)
     merged = deep_merge(base, data)
     return merged, _merge_locations(base_locs, {k: v for k, v in locations.items() if k[:1] != ("extends",)}, data), chain
 
@@ -545,22 +552,33 @@ def _sector_problems(spec_dict: dict, locations: dict, top: Path) -> tuple[dict,
     return settings, problems
 
 
+_WHERE = re.compile(r"^(.*):(\d+):(\d+)$")
+
+
+def _by_location(problem: Problem) -> tuple:
+    """Sort key: file, then line and column."""
+    hit = _WHERE.match(problem.where)
+    return (hit[1], int(hit[2]), int(hit[3])) if hit else (problem.where, 0, 0)
+
+
 def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Read, resolve and validate a scenario file. Raises :class:`ScenarioError`."""
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(problems=[Problem(str(path), "", "scenario file not found", "an existing .yaml file")])
-    data, locations, chain = _resolve_chain(path, _scenarios_root(path), [])
+    yaml_problems: list[Problem] = []
+    data, locations, chain = _resolve_chain(path, _scenarios_root(path), [], yaml_problems)
     if overrides:
         data = deep_merge(data, overrides)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(yaml_problems)
+    seen = {p.field for p in yaml_problems}  # a value refused while reading is not reported twice
     spec = None
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, (), locations, path, ScenarioSpec))
+        problems.extend(p for p in _pydantic_problems(exc, (), locations, path, ScenarioSpec) if p.field not in seen)
     settings, sector_problems = _sector_problems(data, locations, path)
-    problems.extend(sector_problems)
+    problems.extend(p for p in sector_problems if p.field not in seen)
     if spec is not None:
         if "power" not in spec.sectors:
             problems.append(
@@ -586,7 +604,7 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
                     )
                 )
     if problems:
-        raise ScenarioError(problems=problems)
+        raise ScenarioError(problems=sorted(problems, key=_by_location))
     resolved = spec.model_dump(mode="json")
     for name, sector_spec in settings.items():
         resolved["sectors"][name] = sector_spec.model_dump(mode="json")
