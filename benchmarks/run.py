@@ -242,7 +242,7 @@ def run_case(name: str, method: str | None = None, charts: bool = True) -> dict:
         case["solver"] = METHODS[method]
     load_before = os.getloadavg()[0]
     fig, wall = _run_child(["--child", json.dumps(case)])
-    fig.update({"case": name, "label": case["label"], "method": method or fig["solver_options"]["solver"]})
+    fig.update({"case": name, "label": case["label"], "method": method or fig["solver_options"]["solver"], "method_compared": method})
     fig["wall_s"] = wall
     fig["total_over_solve"] = wall / fig["highs_run_s"] if fig["highs_run_s"] > 0 else None
     fig["overhead_s"] = wall - fig["highs_run_s"]
@@ -294,6 +294,7 @@ def main() -> None:
     ap.add_argument("--methods", default=None, help="comma-separated HiGHS methods to compare: " + ", ".join(METHODS))
     ap.add_argument("--no-charts", action="store_true", help="do not write the run folder's charts (timed apart otherwise)")
     ap.add_argument("--no-error", action="store_true", help="skip the time-aggregation error report")
+    ap.add_argument("--error-from", default=None, help="take the 8,760 h reference of the error report from this results.json")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--sweep", help=argparse.SUPPRESS)
@@ -305,7 +306,7 @@ def main() -> None:
         print(json.dumps(child_sweep(json.loads(args.sweep))))
         return
 
-    names = args.cases.split(",") if args.cases else [n for n in CASES if not (args.quick and n == "hourly_3y")]
+    names = [n for n in args.cases.split(",") if n in CASES] if args.cases else [n for n in CASES if not (args.quick and n == "hourly_3y")]
     methods = args.methods.split(",") if args.methods else [None]
     info = machine()
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM; HiGHS {info['highs']}, Pyomo {info['pyomo']}")
@@ -315,9 +316,13 @@ def main() -> None:
             fig = run_case(name, method, charts=not args.no_charts)
             results["cases"].append(fig)
             _print_case(fig)
-    print(f"sectors: {', '.join(results['cases'][0]['sectors'])}" if results["cases"] else "")
+    if results["cases"]:
+        print(f"sectors: {', '.join(results['cases'][0]['sectors'])}")
     if not args.no_error:
-        by = {f["case"]: f for f in results["cases"] if f.get("method") in (None, "simplex")}
+        cases = results["cases"]
+        if args.error_from:  # the 8,760 h figures of an earlier run
+            cases = json.loads(Path(args.error_from).read_text())["cases"] + cases
+        by = {f["case"]: f for f in cases if f.get("method_compared") is None}
         hourly = by.get("hourly_3y") or by.get("hourly_1y")
         if hourly is None:
             print("(no 8,760 h case run: no time-aggregation error report)")
