@@ -22,7 +22,7 @@ DESCRIPTIONS = {
     "generators": "existing local power plants: capacity, availability, dispatch, fuel, heat rate",
     "imports": "electricity import channels (grid, contracted green power): price, limits, CO2 factor",
     "macro": "GDP and permanent population by year",
-    "parameters": "scalar parameters of the city (demand growth)",
+    "electricity_demand_growth": "growth of whole-society electricity after the data, by period",
     "profiles_hourly": "typical-year hourly profiles: PV and wind capacity factors, sector load shapes, green-import availability, TOU",
     "pv_classes": "PV classes: existing capacity, potential, build rate, capex, O&M, lifetime, profile",
     "storage": "battery storage: existing capacity, capex (power, energy), efficiencies, durations, build rate",

@@ -35,8 +35,17 @@ def sector_blocks(model) -> list:
     return [getattr(model, name) for name in model.sector_names]
 
 
-def build_model(scenario, inputs, time, soften: set[str] | None = None) -> pyo.ConcreteModel:
-    """Build the whole LP for ``scenario`` on ``inputs`` over the slices ``time``."""
+#: value of lost load used only to diagnose an infeasible supply, CNY/kWh (= M CNY/GWh)
+DIAGNOSTIC_VOLL_CNY_PER_KWH = 30.0
+
+
+def build_model(scenario, inputs, time, soften: set[str] | None = None, unserved: bool = False) -> pyo.ConcreteModel:
+    """Build the whole LP for ``scenario`` on ``inputs`` over the slices ``time``.
+
+    ``soften`` names targets to treat as soft; ``unserved=True`` adds unserved
+    load to the balance at a diagnostic value of lost load (used only to
+    explain a scenario whose supply cannot meet demand; never in a result).
+    """
     spec = scenario.spec
     years = scenario.years
     m = pyo.ConcreteModel(name=spec.name)
@@ -56,7 +65,7 @@ def build_model(scenario, inputs, time, soften: set[str] | None = None) -> pyo.C
     REGISTRY["power"].build(m, scenario, inputs)
     m.sector_names = [*names, "other", "power"]
 
-    _balance_electricity(m)
+    _balance_electricity(m, unserved)
     _roof_pv_built(m)
     _city_indicators(m, scenario, inputs)
     rows = targets_mod.resolve_targets(scenario, targets_mod.collect_indicators(m))
@@ -65,10 +74,18 @@ def build_model(scenario, inputs, time, soften: set[str] | None = None) -> pyo.C
     return m
 
 
-def _balance_electricity(m) -> None:
-    """balance_electricity[y,s]: power.supply[y,s] = Σ_sectors load[y,s]   (GW)."""
+def _balance_electricity(m, unserved: bool = False) -> None:
+    """balance_electricity[y,s]: power.supply[y,s] (+ unserved[y,s]) = Σ_sectors load[y,s]   (GW).
+
+    ``unserved[y,s] ≥ 0`` exists only in a diagnostic build.
+    """
     demand = [b for b in sector_blocks(m) if b is not m.power]
-    m.balance_electricity = pyo.Constraint(m.Y, m.S, rule=lambda mm, y, s: mm.power.supply[y, s] == sum(b.load[y, s] for b in demand))
+    if unserved:
+        m.unserved = pyo.Var(m.Y, m.S, within=pyo.NonNegativeReals, doc="diagnostic unserved load, GW")
+    gap = (lambda y, s: m.unserved[y, s]) if unserved else (lambda y, s: 0.0)
+    m.balance_electricity = pyo.Constraint(
+        m.Y, m.S, rule=lambda mm, y, s: mm.power.supply[y, s] + gap(y, s) == sum(b.load[y, s] for b in demand)
+    )
 
 
 def _roof_pv_built(m) -> None:
@@ -144,8 +161,14 @@ def _objective(m, spec, carrier_table) -> None:
     )
     m.carbon_cost = pyo.Expression(m.Y, rule=lambda mm, y: carbon * mm.city_co2[y] if carbon else 0.0, doc="M CNY/yr")
     m.annual_cost = pyo.Expression(m.Y, rule=lambda mm, y: sum(b.cost[y] for b in blocks) + mm.fuel_cost[y] + mm.carbon_cost[y])
+    lost_load = 0.0
+    if hasattr(m, "unserved"):
+        w = m.time.weight
+        lost_load = sum(m.discount[y] * DIAGNOSTIC_VOLL_CNY_PER_KWH * float(w[s]) * m.unserved[y, s] for y in m.Y for s in m.S)
     m.total_cost = pyo.Objective(
-        expr=sum(m.discount[y] * m.annual_cost[y] for y in m.Y) + m.targets.penalty, sense=pyo.minimize, doc="M CNY, present value"
+        expr=sum(m.discount[y] * m.annual_cost[y] for y in m.Y) + m.targets.penalty + lost_load,
+        sense=pyo.minimize,
+        doc="M CNY, present value",
     )
 
 

@@ -65,7 +65,14 @@ def prepare(scenario_path, overrides: dict | None = None, progress: Callable = _
     root = inputs_root or dataset_root(scenario)
     if not root.is_dir():
         raise ScenarioError(
-            problems=[Problem(scenario.where(("dataset",)), "dataset", f"no input folder for data set '{scenario.spec.dataset}' (looked for {root})", "the name of a folder under inputs/, or a path to one")]
+            problems=[
+                Problem(
+                    scenario.where(("dataset",)),
+                    "dataset",
+                    f"no input folder for data set '{scenario.spec.dataset}' (looked for {root})",
+                    "the name of a folder under inputs/, or a path to one",
+                )
+            ]
         )
     progress(f"reading inputs from {root}")
     inputs = load_inputs(root)
@@ -79,8 +86,8 @@ def prepare(scenario_path, overrides: dict | None = None, progress: Callable = _
     return Prepared(scenario, inputs, slices, {"load_s": t1 - t0, "timeslices_s": t2 - t1})
 
 
-def build(prepared: Prepared, soften: set[str] | None = None):
-    return build_model(prepared.scenario, prepared.inputs, prepared.time, soften=soften)
+def build(prepared: Prepared, soften: set[str] | None = None, unserved: bool = False):
+    return build_model(prepared.scenario, prepared.inputs, prepared.time, soften=soften, unserved=unserved)
 
 
 def run(prepared: Prepared, soft_targets: bool = False, progress: Callable = _quiet, log_dir=None) -> Outcome:
@@ -106,47 +113,51 @@ def run(prepared: Prepared, soft_targets: bool = False, progress: Callable = _qu
     return Outcome(prepared, model, result, tables, timings, soft_targets=sorted(soften or []))
 
 
-def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet) -> InfeasibleError:
-    """Name the conflicting targets (IIS from HiGHS, :mod:`simulator.diagnose`) and
-    their shortfalls with those targets soft; where no IIS names a target,
-    re-solve with every target soft and name the targets left short."""
-    scenario = prepared.scenario
-    hard = [t for t in scenario.spec.targets if t.mode == "hard"]
-    if not hard:
-        return InfeasibleError(
-            "the scenario is infeasible even without hard targets: the supply limits (grid import, local plants, "
-            "PV potential, storage) cannot cover the electricity demand in some hours, or a sector's measure limits conflict",
-            diagnosis=exc.diagnosis,
-        )
-    from . import diagnose
-    from .solve import compile_lp
+#: above this many LP rows the IIS search is skipped (it can take many minutes)
+IIS_MAX_ROWS = 60_000
 
+
+def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet) -> InfeasibleError:
+    """Explain an infeasible scenario in planner's terms.
+
+    1. Solve with every target soft. If even that is infeasible, the supply
+       cannot cover demand: solve once more with unserved load allowed and
+       say in which years and by how much (:func:`explain_supply_gap`).
+    2. Otherwise name the conflicting targets from HiGHS's irreducible
+       infeasible subsystem (:mod:`simulator.diagnose`; skipped above
+       ``IIS_MAX_ROWS`` rows) with their shortfalls, or, failing that, the
+       targets left short when every target is soft.
+    """
+    scenario = prepared.scenario
+    ids = {t.id for t in scenario.spec.targets}
+    progress("infeasible: solving again with every target soft")
+    soft_model = build(prepared, soften=ids)
     try:
-        err, _ = diagnose.explain(
-            prepared,
-            exc,
-            build=lambda soften: build(prepared, soften),
-            solve=lambda model: solve(model, scenario.spec.solver),
-            compile_lp=compile_lp,
-            tables=lambda model, result: result_tables(model, result.duals, collect_indicators(model))["scorecard"],
-            progress=progress,
-        )
-    except (AttributeError, RuntimeError, ValueError) as diag_exc:  # an IIS failure must not hide the infeasibility
-        progress(f"IIS not available ({type(diag_exc).__name__}: {diag_exc}); softening every target instead")
-        err = None
-    if err is not None:
-        return err
-    progress("infeasible: solving again with every target soft to find what cannot be met")
-    model = build(prepared, soften={t.id for t in scenario.spec.targets})
-    try:
-        result = solve(model, scenario.spec.solver)
+        soft_result = solve(soft_model, scenario.spec.solver)
     except (InfeasibleError, SolveError):
-        return InfeasibleError(
-            "the scenario is infeasible even with every target relaxed: the supply limits cannot cover demand",
-            diagnosis=exc.diagnosis,
-        )
-    tables = result_tables(model, result.duals, collect_indicators(model))
-    card = tables["scorecard"]
+        return explain_supply_gap(prepared, exc, progress)
+    hard = [t for t in scenario.spec.targets if t.mode == "hard"]
+    rows = getattr(exc.diagnosis, "n_rows", 0) or 0
+    if hard and rows <= IIS_MAX_ROWS:
+        from . import diagnose
+        from .solve import compile_lp
+
+        try:
+            err, _ = diagnose.explain(
+                prepared,
+                exc,
+                build=lambda soften: build(prepared, soften),
+                solve=lambda model: solve(model, scenario.spec.solver),
+                compile_lp=compile_lp,
+                tables=lambda model, result: result_tables(model, result.duals, collect_indicators(model))["scorecard"],
+                progress=progress,
+            )
+        except (AttributeError, RuntimeError, ValueError) as diag_exc:  # an IIS failure must not hide the infeasibility
+            progress(f"IIS not available ({type(diag_exc).__name__}: {diag_exc}); using the all-soft solve instead")
+            err = None
+        if err is not None:
+            return err
+    card = result_tables(soft_model, soft_result.duals, collect_indicators(soft_model))["scorecard"]
     missed = card[card["shortfall"] > 1e-6]
     lines = ["the hard targets of this scenario cannot all be met:"]
     for _, row in missed.iterrows():
@@ -164,3 +175,34 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
     err.soft_scorecard = card
     err.missed = list(missed["id"])
     return err
+
+
+def explain_supply_gap(prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet) -> InfeasibleError:
+    """Where supply cannot cover demand: unserved load by year, and the import limit that binds."""
+    scenario = prepared.scenario
+    progress("infeasible even with every target soft: measuring the supply gap (unserved load allowed)")
+    model = build(prepared, soften={t.id for t in scenario.spec.targets}, unserved=True)
+    try:
+        solve(model, scenario.spec.solver)
+    except (InfeasibleError, SolveError):
+        return InfeasibleError(
+            "the scenario is infeasible even with every target soft and unserved load allowed: "
+            "the measure limits of a sector contradict each other (check potentials, rates and first years)",
+            diagnosis=exc.diagnosis,
+        )
+    import numpy as np
+
+    weight = np.asarray(prepared.time.weight, dtype=float)
+    lines = ["electricity supply cannot cover demand, even with every target relaxed:"]
+    for y in model.Y:
+        gw = np.array([model.unserved[y, s].value or 0.0 for s in model.S])
+        if gw.max() > 1e-6:
+            grid = ", ".join(f"{i} {model.power.import_capacity[y, i].value:.3g} GW" for i in model.power.I)
+            lines.append(
+                f"  {y}: up to {gw.max():.3g} GW of load unserved ({float(weight @ gw) * 1e-3:.3g} TWh in the year); imports at {grid}"
+            )
+    lines.append(
+        "  raise the import limits (imports.csv max_gw, max_expansion_gw_per_yr), local PV potentials or storage build rates, "
+        "or lower demand growth (electricity_demand_growth.csv)"
+    )
+    return InfeasibleError("\n".join(lines), diagnosis=exc.diagnosis)

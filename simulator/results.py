@@ -60,6 +60,8 @@ def capacity_table(m) -> pd.DataFrame:
             rows.append((y, "new_build", f"storage_{r}", "GWh", _v(p.storage_energy_new[y, r])))
         for i in p.I:
             rows.append((y, "capacity", f"import_{i}", "GW", _v(p.import_capacity[y, i])))
+        for i in p.IX:
+            rows.append((y, "new_build", f"import_{i}", "GW", _v(p.import_expansion[y, i])))
     return pd.DataFrame(rows, columns=["year", "variable", "technology", "unit", "value"])
 
 
@@ -163,6 +165,7 @@ def cost_table(m) -> pd.DataFrame:
         rows.append((y, "power", "storage", _v(p.cost_storage[y]), df))
         for i in p.I:
             rows.append((y, "power", f"import_{i}", _v(p.cost_imports[y, i]), df))
+        rows.append((y, "power", "grid_expansion", _v(p.cost_grid_expansion[y]), df))
         rows.append((y, "power", "plant_opex", _v(p.cost_plants[y]), df))
         rows.append((y, "power", "fuel", _v(_fuel(m, p, y)), df))
         rows.append((y, "city", "carbon", _v(m.carbon_cost[y]), df))

@@ -27,7 +27,9 @@ def test_run_reference_on_two_days_writes_a_complete_run(tmp_path):
 
 
 def test_bad_field_exits_2_with_location(scenario_dir, tmp_path):
-    path = write_scenario(scenario_dir, "bad.yaml", "name: bad\nyears: {base: 2023, start: 2024, end: 2026}\neconomics: {discount_rat: 0.05}\n")
+    path = write_scenario(
+        scenario_dir, "bad.yaml", "name: bad\nyears: {base: 2023, start: 2024, end: 2026}\neconomics: {discount_rat: 0.05}\n"
+    )
     result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert f"{path}:3:13: economics.discount_rat: unknown key" in result.output
@@ -43,7 +45,15 @@ def test_validate_builds_without_solving(scenario_dir):
 
 
 def test_infeasible_target_exits_3_and_names_it(scenario_dir, tmp_path):
-    target = {"id": "pv-capacity", "clause": "II.5.2", "indicator": "power.pv_capacity", "year": 2026, "value": 50.0, "unit": "GW", "sense": ">="}
+    target = {
+        "id": "pv-capacity",
+        "clause": "II.5.2",
+        "indicator": "power.pv_capacity",
+        "year": 2026,
+        "value": 50.0,
+        "unit": "GW",
+        "sense": ">=",
+    }
     path = write_scenario(scenario_dir, "impossible.yaml", small_wuhan(targets=[target]))
     result = runner.invoke(app, ["run", str(path), "--out", str(tmp_path)])
     assert result.exit_code == 3, result.output

@@ -140,7 +140,9 @@ def test_child_values_keep_their_own_location_after_extends(scenario_dir):
         load_scenario(child)
     (msg,) = _problems(exc)
     assert msg.startswith(f"{child}:4:3: economics.carbon_price_cny_per_t")
-    s = load_scenario(write_scenario(scenario_dir, "good.yaml", "extends: base.yaml\nname: good\neconomics:\n  carbon_price_cny_per_t: 50\n"))
+    s = load_scenario(
+        write_scenario(scenario_dir, "good.yaml", "extends: base.yaml\nname: good\neconomics:\n  carbon_price_cny_per_t: 50\n")
+    )
     assert s.spec.economics.discount_rate == 0.05 and s.spec.economics.carbon_price_cny_per_t == 50
 
 

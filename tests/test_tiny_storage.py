@@ -51,31 +51,107 @@ def _write(folder, name, rows):
 def tiny_inputs(tmp_path):
     d = tmp_path / "tiny"
     d.mkdir()
-    _write(d, "sources", [{"id": SRC, "title": "hand-made test data", "publisher": "tests", "year": 2026, "address": "", "confidence": "estimate", "note": "test"}])
-    _write(d, "carriers", [{"carrier": "electricity", "unit": "TWh", "mtce_per_unit": 0.1229, "co2_mt_per_unit": 0.0, "price_mcny_per_unit": 0.0, "source": SRC}])
+    _write(
+        d,
+        "sources",
+        [
+            {
+                "id": SRC,
+                "title": "hand-made test data",
+                "publisher": "tests",
+                "year": 2026,
+                "address": "",
+                "confidence": "estimate",
+                "note": "test",
+            }
+        ],
+    )
+    _write(
+        d,
+        "carriers",
+        [
+            {
+                "carrier": "electricity",
+                "unit": "TWh",
+                "mtce_per_unit": 0.1229,
+                "co2_mt_per_unit": 0.0,
+                "price_mcny_per_unit": 0.0,
+                "source": SRC,
+            }
+        ],
+    )
     _write(d, "electricity_demand", [{"year": 2023, "demand_twh": 8.76, "source": SRC}, {"year": 2024, "demand_twh": 8.76, "source": SRC}])
-    _write(d, "parameters", [{"parameter": "electricity_demand_growth", "value": 0.0, "unit": "1/yr", "source": SRC, "note": ""}])
+    _write(d, "electricity_demand_growth", [{"until_year": 2060, "growth_per_yr": 0.0, "source": SRC}])
     _write(
         d,
         "pv_classes",
-        [{"pv_class": "utility", "existing_gw": 0.0, "potential_gw": 10.0, "max_build_gw_per_yr": 10.0, "capex_cny_per_w": 1.0,
-          "fixed_opex_cny_per_w_yr": 0.0, "lifetime_yr": 10, "profile": "cf_pv", "source": SRC}],
+        [
+            {
+                "pv_class": "utility",
+                "existing_gw": 0.0,
+                "potential_gw": 10.0,
+                "max_build_gw_per_yr": 10.0,
+                "capex_cny_per_w": 1.0,
+                "fixed_opex_cny_per_w_yr": 0.0,
+                "lifetime_yr": 10,
+                "profile": "cf_pv",
+                "source": SRC,
+            }
+        ],
     )
     _write(
         d,
         "storage",
-        [{"technology": "battery", "existing_power_gw": 0.0, "existing_energy_gwh": 0.0, "capex_power_cny_per_w": 0.5,
-          "capex_energy_cny_per_wh": 1.0, "fixed_opex_cny_per_w_yr": 0.0, "lifetime_yr": 10, "charge_efficiency": 0.9,
-          "discharge_efficiency": 0.9, "min_duration_h": 0.0, "max_duration_h": 100.0, "max_build_gw_per_yr": 10.0, "source": SRC}],
+        [
+            {
+                "technology": "battery",
+                "existing_power_gw": 0.0,
+                "existing_energy_gwh": 0.0,
+                "capex_power_cny_per_w": 0.5,
+                "capex_energy_cny_per_wh": 1.0,
+                "fixed_opex_cny_per_w_yr": 0.0,
+                "lifetime_yr": 10,
+                "charge_efficiency": 0.9,
+                "discharge_efficiency": 0.9,
+                "min_duration_h": 0.0,
+                "max_duration_h": 100.0,
+                "max_build_gw_per_yr": 10.0,
+                "source": SRC,
+            }
+        ],
     )
     pd.DataFrame(
-        columns=["plant", "capacity_gw", "availability", "dispatch", "profile", "fuel", "heat_rate_kgce_per_kwh", "variable_opex_cny_per_kwh", "renewable", "source"]
+        columns=[
+            "plant",
+            "capacity_gw",
+            "availability",
+            "dispatch",
+            "profile",
+            "fuel",
+            "heat_rate_kgce_per_kwh",
+            "variable_opex_cny_per_kwh",
+            "renewable",
+            "source",
+        ]
     ).to_csv(d / "generators.csv", index=False)
     _write(
         d,
         "imports",
-        [{"channel": "grid", "price_cny_per_kwh": 0.1, "time_of_use": 1, "capacity_fee_cny_per_kw_yr": 0.0, "existing_gw": 10.0, "max_gw": 10.0,
-          "annual_limit_twh": np.nan, "co2_kg_per_kwh": 0.5, "availability_profile": "", "green": 0, "source": SRC}],
+        [
+            {
+                "channel": "grid",
+                "price_cny_per_kwh": 0.1,
+                "time_of_use": 1,
+                "capacity_fee_cny_per_kw_yr": 0.0,
+                "existing_gw": 10.0,
+                "max_gw": 10.0,
+                "annual_limit_twh": np.nan,
+                "co2_kg_per_kwh": 0.5,
+                "availability_profile": "",
+                "green": 0,
+                "source": SRC,
+            }
+        ],
     )
     return load_inputs(d)
 
@@ -132,7 +208,15 @@ def test_two_slice_storage_case_matches_hand_solution(tiny_inputs):
 
 
 def test_binding_target_dual_equals_hand_value_and_finite_difference(tiny_inputs):
-    target = {"id": "pv-capacity", "clause": "II.5.2", "indicator": "power.pv_capacity", "year": 2024, "value": 3.0, "unit": "GW", "sense": ">="}
+    target = {
+        "id": "pv-capacity",
+        "clause": "II.5.2",
+        "indicator": "power.pv_capacity",
+        "year": 2024,
+        "value": 3.0,
+        "unit": "GW",
+        "sense": ">=",
+    }
     m, res = _solve(tiny_inputs, [target])
     card = result_tables(m, res.duals, collect_indicators(m))["scorecard"].set_index("id")
     assert res.objective == pytest.approx(396.2962963 + 100 * (3 - (1 + C)), abs=1e-6)

@@ -1,8 +1,8 @@
 """The rest of the city: electricity the enabled sectors do not cover.
 
 ``electricity_demand.csv`` (year, demand_twh, source) gives whole-society
-electricity use; years after the last given year grow at the parameter
-``electricity_demand_growth`` (parameters.csv, per year). This sector's use is
+electricity use; years after the last given year grow at the rates of
+``electricity_demand_growth.csv`` (until_year, growth_per_yr, source). This sector's use is
 
     other[y] = city_demand[y] − Σ_sectors baseline_use[y, electricity]   (TWh)
 
@@ -13,6 +13,7 @@ It has no measures and no cost.
 
 from __future__ import annotations
 
+import pandas as pd
 import pyomo.environ as pyo
 
 from ..errors import DataError, Problem
@@ -24,18 +25,41 @@ class Settings(StrictModel):
     """``sectors.other`` takes no settings; it is always built."""
 
 
-def parameter(inputs, name: str) -> float:
-    frame = inputs.table("parameters", ["parameter", "value", "unit"]).set_index("parameter")
-    if name not in frame.index:
-        raise DataError(
-            problems=[Problem(inputs.where("parameters"), "parameter", f"parameter '{name}' not found", "a row with that parameter")]
-        )
-    return float(frame.at[name, "value"])
+def demand_growth(inputs) -> pd.Series:
+    """Growth of city electricity after the data, per year, by the last year it applies to.
+
+    ``electricity_demand_growth.csv``: until_year, growth_per_yr, source; a year
+    takes the rate of the first row whose until_year is at or after it (the
+    last row's rate beyond).
+    """
+    table = inputs.table("electricity_demand_growth", ["until_year", "growth_per_yr"])
+    inputs.check(
+        "electricity_demand_growth",
+        table["growth_per_yr"].between(-0.2, 0.3),
+        "growth_per_yr",
+        "outside -20 %..30 % a year",
+        "a yearly rate such as 0.04",
+    )
+    return table.set_index("until_year")["growth_per_yr"].astype(float).sort_index()
 
 
 def city_demand(inputs, years: list[int]):
-    """Whole-society electricity use by year, TWh."""
-    return series_by_year(inputs, "electricity_demand", "demand_twh", years, growth=parameter(inputs, "electricity_demand_growth"))
+    """Whole-society electricity use by year, TWh: data, then growing at the stated rates."""
+    data = inputs.table("electricity_demand", ["year", "demand_twh"]).set_index("year")["demand_twh"].astype(float).sort_index()
+    rates = demand_growth(inputs)
+    last = int(data.index.max())
+    out = (
+        series_by_year(inputs, "electricity_demand", "demand_twh", [y for y in years if y <= last])
+        if any(y <= last for y in years)
+        else pd.Series(dtype=float)
+    )
+    value = float(data.iloc[-1])
+    for y in range(last + 1, max(years) + 1):
+        later = rates[rates.index >= y]
+        value *= 1.0 + float(later.iloc[0] if len(later) else rates.iloc[-1])
+        if y in years:
+            out[y] = value
+    return out.loc[years]
 
 
 def build(model, scenario, inputs, covered: dict | None = None):

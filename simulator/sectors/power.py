@@ -21,7 +21,11 @@ Tables read (``inputs/<dataset>/``):
 * ``imports.csv``: channel, price_cny_per_kwh, time_of_use (1/0: price ×
   the ``tou_multiplier`` profile), capacity_fee_cny_per_kw_yr, existing_gw,
   max_gw, annual_limit_twh (empty = none), co2_kg_per_kwh,
-  availability_profile (empty = 1), green (1/0), source
+  availability_profile (empty = 1), green (1/0), and optionally
+  expansion_capex_cny_per_kw, expansion_lifetime_yr,
+  max_expansion_gw_per_yr (a channel with an expansion capex is grid
+  infrastructure: its capacity only grows, by investment; one without is a
+  yearly contract between existing_gw and max_gw), source
 
 Public components (read by the core, targets and results): ``supply[y,s]``,
 ``pv_capacity[y,k]``, ``pv_new[y,k]``, ``storage_power[y,r]``,
@@ -332,16 +336,45 @@ def _imports(b, model, imp, time):
     """
     lo = imp["existing_gw"].astype(float).to_dict()
     hi = imp["max_gw"].astype(float).to_dict()
-    b.import_capacity = pyo.Var(model.Y, b.I, bounds=lambda _, y, i: (lo[i], hi[i]), doc="contracted GW")
+    b.import_capacity = pyo.Var(model.Y, b.I, bounds=lambda _, y, i: (lo[i], hi[i]), doc="contracted or built GW")
     fixed = [i for i in imp.index if lo[i] == hi[i]]
     for y in model.Y:
         for i in fixed:
             b.import_capacity[y, i].fix(hi[i])
     b.IC = pyo.Set(initialize=[i for i in imp.index if i not in fixed], ordered=True, doc="import channels with a capacity decision")
+    _import_expansion(b, model, imp, fixed)
     avail = _import_availability(imp, time)
     b.import_availability = avail  # channel → slice array, 0..1
     ub = {i: [float(v) * hi[i] for v in avail[i]] if i in fixed else None for i in imp.index}
     b.imported = pyo.Var(model.Y, model.S, b.I, bounds=lambda _, y, s, i: (0.0, None if ub[i] is None else ub[i][s]), doc="GW")
+
+
+def expandable_channels(imp) -> list[str]:
+    """Import channels that are infrastructure (an expansion capex is given)."""
+    if "expansion_capex_cny_per_kw" not in imp:
+        return []
+    return [i for i in imp.index if pd.notna(imp.at[i, "expansion_capex_cny_per_kw"])]
+
+
+def _import_expansion(b, model, imp, fixed):
+    """Grid reinforcement (GW): capacity of an infrastructure channel only grows, by investment.
+
+    import_capacity_accumulates[y,i]: import_capacity[y,i] = import_capacity[y−1,i] + import_expansion[y,i]
+    (import_capacity[first−1,i] = existing_i); 0 ≤ import_expansion[y,i] ≤ max_expansion_i (GW/yr, bound);
+    import_capacity ≤ max_gw (bound).
+    """
+    years = list(model.Y)
+    grow = [i for i in expandable_channels(imp) if i not in fixed]
+    rate = {i: float(imp.at[i, "max_expansion_gw_per_yr"]) if pd.notna(imp.at[i, "max_expansion_gw_per_yr"]) else None for i in grow}
+    existing = imp["existing_gw"].astype(float).to_dict()
+    b.IX = pyo.Set(initialize=grow, ordered=True, doc="import channels that are built, not contracted")
+    b.import_expansion = pyo.Var(model.Y, b.IX, bounds=lambda _, y, i: (0.0, rate[i]), doc="GW/yr")
+
+    def _accumulate(bb, y, i):
+        prev = existing[i] if y == years[0] else bb.import_capacity[years[years.index(y) - 1], i]
+        return bb.import_capacity[y, i] == prev + bb.import_expansion[y, i]
+
+    b.import_capacity_accumulates = pyo.Constraint(model.Y, b.IX, rule=_accumulate)
 
 
 def _import_within_capacity(b, model):
@@ -454,13 +487,23 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
         b.I,
         rule=lambda bb, y, i: sum(wprice[i][s] * bb.imported[y, s, i] for s in slices) + fee[i] * bb.import_capacity[y, i],
     )
+    # 1 CNY/kW = 1 M CNY/GW
+    grid_annuity = {i: float(imp.at[i, "expansion_capex_cny_per_kw"]) * crf(rate, float(imp.at[i, "expansion_lifetime_yr"])) for i in b.IX}
+    b.cost_grid_expansion = pyo.Expression(
+        model.Y,
+        rule=lambda bb, y: sum(grid_annuity[i] * cum(bb.import_expansion, y, i) for i in bb.IX),
+        doc="annualised capex of grid reinforcement built in the horizon, M CNY/yr",
+    )
     fixed_cost = float(np.dot(fixed_vopex.to_numpy(), fixed_twh)) * MW_PER_GW if len(fixed.index) else 0.0
     b.cost_plants = pyo.Expression(
         model.Y,
         rule=lambda bb, y: sum(vopex[g] * bb.generation_twh[y, g] * MW_PER_GW for g in bb.G) + fixed_cost,
         doc="variable opex of local plants, M CNY/yr (fuel is priced by the core)",
     )
-    cost = {y: b.cost_pv[y] + b.cost_storage[y] + sum(b.cost_imports[y, i] for i in b.I) + b.cost_plants[y] for y in years}
+    cost = {
+        y: b.cost_pv[y] + b.cost_storage[y] + sum(b.cost_imports[y, i] for i in b.I) + b.cost_grid_expansion[y] + b.cost_plants[y]
+        for y in years
+    }
     ef = imp["co2_kg_per_kwh"].astype(float).to_dict()  # kg/kWh = Mt/TWh
     b.imported_twh = pyo.Expression(model.Y, b.I, rule=lambda bb, y, i: sum(w_twh[s] * bb.imported[y, s, i] for s in slices))
     extra = {y: sum(ef[i] * b.imported_twh[y, i] for i in imp.index if ef[i] != 0.0) for y in years}
