@@ -767,8 +767,13 @@ class ChartSet:
     font: str | None = None
 
 
-def make_charts(tables: dict[str, pd.DataFrame], scenario: str, lang: str = "en", kgce_per_kwh: float = 0.1229) -> ChartSet:
-    """Every chart of a run; a chart whose data is absent is skipped with a note."""
+CHART_NAMES = ("capacity", "supply_mix", "dispatch", "energy_use", "scorecard", "macc", "costs")
+
+
+def make_charts(
+    tables: dict[str, pd.DataFrame], scenario: str, lang: str = "en", kgce_per_kwh: float = 0.1229, only: tuple[str, ...] | None = None
+) -> ChartSet:
+    """Every chart of a run (or those named in ``only``); a chart whose data is absent is skipped with a note."""
     used, font, notes = resolve_lang(lang)
     out = ChartSet(notes=list(notes), lang=used, font=font)
     specs = {
@@ -783,6 +788,8 @@ def make_charts(tables: dict[str, pd.DataFrame], scenario: str, lang: str = "en"
     with plt.rc_context(_rc(font)), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing")
         for name, make in specs.items():
+            if only is not None and name not in only:
+                continue
             fig = make()
             if fig is None:
                 out.notes.append(f"chart '{name}' skipped: its data is absent from this run")
@@ -809,10 +816,49 @@ def save_charts(charts: ChartSet, folder: str | Path) -> list[Path]:
     return paths
 
 
+_FORKED_JOB: tuple | None = None  # what a forked chart renderer inherits (never pickled)
+
+
+def _render_in_child(names: tuple[str, ...]) -> None:
+    tables, scenario, lang, factor, folder = _FORKED_JOB
+    save_charts(make_charts(tables, scenario, lang, factor, only=names), folder)
+
+
 def write_run_charts(outcome, folder: str | Path, lang: str = "en") -> list[str]:
-    """Run-folder writer: ``charts/*.png|svg``; returns notes for the CLI to print."""
+    """Run-folder writer: ``charts/*.png|svg``; returns notes for the CLI to print.
+
+    Rendering is the slowest step of a default run, so where the machine has
+    more than one core and ``fork`` exists, a forked child renders half of the
+    charts while this process renders the other half (same figures, same files).
+    """
+    import multiprocessing as mp
+    import os
+
+    global _FORKED_JOB
     scenario = outcome.prepared.scenario
     factor = scenario.spec.accounting.electricity_calorific_kgce_per_kwh
-    charts = make_charts(outcome.tables, scenario.name, lang, factor)
-    save_charts(charts, Path(folder) / "charts")
-    return charts.notes
+    target = Path(folder) / "charts"
+    child_names = ("dispatch", "energy_use", "costs")
+    if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+        charts = make_charts(outcome.tables, scenario.name, lang, factor)
+        save_charts(charts, target)
+        return charts.notes
+    _FORKED_JOB = (outcome.tables, scenario.name, lang, factor, target)
+    try:
+        child = mp.get_context("fork").Process(target=_render_in_child, args=(child_names,), daemon=True)
+        child.start()
+        mine = tuple(n for n in CHART_NAMES if n not in child_names)
+        charts = make_charts(outcome.tables, scenario.name, lang, factor, only=mine)
+        save_charts(charts, target)
+        child.join()
+    finally:
+        _FORKED_JOB = None
+    if child.exitcode != 0:  # render what the child could not, here
+        charts_rest = make_charts(outcome.tables, scenario.name, lang, factor, only=child_names)
+        save_charts(charts_rest, target)
+        return charts.notes + [n for n in charts_rest.notes if n not in charts.notes]
+    notes = list(charts.notes)
+    for name in child_names:
+        if not (target / f"{name}.png").exists():
+            notes.append(f"chart '{name}' skipped: its data is absent from this run")
+    return notes
