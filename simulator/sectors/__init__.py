@@ -26,26 +26,16 @@ electricity the enabled sectors do not cover.
 
 from __future__ import annotations
 
-from . import other, power
+from . import buildings, other, petrochemicals, power, steel, transport
 
 REGISTRY = {
     "power": power,
+    "steel": steel,
+    "petrochemicals": petrochemicals,
+    "buildings": buildings,
+    "transport": transport,
     "other": other,
 }
 
 #: sectors the core builds before ``other`` and ``power`` (demand side), in order
 DEMAND_ORDER = ["steel", "petrochemicals", "buildings", "transport"]
-
-
-def _register_optional():
-    import importlib
-
-    for name in DEMAND_ORDER:
-        try:
-            REGISTRY[name] = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:  # a sector module not written yet
-            if exc.name != f"{__name__}.{name}":
-                raise
-
-
-_register_optional()
