@@ -11,10 +11,7 @@
 #   transim reproduce outputs/published/baseline
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TRANSIM="${TRANSIM:-transim}"
-if ! command -v "$TRANSIM" >/dev/null 2>&1 && [ -x /work/venv/bin/transim ]; then
-  TRANSIM=/work/venv/bin/transim
-fi
+TRANSIM="${TRANSIM:-transim}"   # or TRANSIM=.venv/bin/transim scripts/publish.sh
 "$TRANSIM" publish scenarios/reference.yaml scenarios/baseline.yaml --out outputs/published
 for run in reference baseline; do
   "$TRANSIM" reproduce "outputs/published/$run"
