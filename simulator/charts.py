@@ -187,6 +187,7 @@ _ZH: dict[str, str] = {
     "missed": "未达成",
     "shadow price": "影子价格",
     "Marginal abatement cost curve": "边际减排成本曲线",
+    "adoption by": "采用截至",
     "energy saved (Mtce/yr)": "节能量（万吨标煤/年 ×100）",
     "cost (CNY per tce saved)": "成本（元/吨标煤）",
     "adopted": "已采用",
@@ -706,7 +707,9 @@ def plot_macc(measures: pd.DataFrame | None, scenario: str, lang: str = "en", ca
     lo, hi = agg["cost"].min(), agg["cost"].max()
     span = max(hi - min(lo, 0), 1.0)
     ax.set_ylim(min(lo, 0) - 0.1 * span, hi + 0.35 * span)
-    fig.suptitle(f"{L('Marginal abatement cost curve')} — {scenario}", fontsize=13, fontweight="bold")
+    years = sorted(measures["year"].unique()) if measures is not None and "year" in measures else []
+    when = f", {L('adoption by')} {years[-1]}" if years else ""
+    fig.suptitle(f"{L('Marginal abatement cost curve')} — {scenario}{when}", fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
