@@ -1,9 +1,8 @@
 """iamc.csv: columns, the fixed variable list, and aggregates equal to the sum of their parts.
 
-pyam-iamc is not a test dependency: pip would downgrade pandas 3 → 2.3 and pull
-ixmp4, FastAPI, SQLAlchemy, psycopg and mypy into the environment. The checks
-pyam's ``check_aggregate`` makes (a variable equals the sum of its direct
-children) are written here with pandas.
+The file is loaded with pyam (a test dependency) and every variable with
+children is checked with pyam's ``check_aggregate``; the same rule (a variable
+equals the sum of its direct children) is also written out with pandas.
 """
 
 from __future__ import annotations
@@ -112,3 +111,15 @@ def test_values_match_the_run_tables():
     assert v["Final Energy|Industry"] == pytest.approx(3.229)
     assert v["Final Energy"] == pytest.approx(3.229)
     assert notes == []
+
+
+def test_pyam_loads_the_file_and_every_aggregate_checks(frame, tmp_path):
+    pyam = pytest.importorskip("pyam")
+    path = tmp_path / "iamc.csv"
+    frame.to_csv(path, index=False)
+    df = pyam.IamDataFrame(str(path))
+    assert set(df.variable) == set(frame["variable"])
+    parents = [v for v in df.variable if children(frame, v)]
+    assert parents, "the variable list has aggregates"
+    for parent in parents:
+        assert df.check_aggregate(parent, components=children(frame, parent)) is None, parent
