@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
+from .measures import MEASURE_COLUMNS
 from .targets import shadow_price, shortfall_in_units
 
 FLOAT_FORMAT = "%.9g"
@@ -309,15 +310,7 @@ def measure_catalogue_table(m, mtce_per_unit: dict | None = None) -> pd.DataFram
     carriers = list(m.C)
     columns = [
         "sector",
-        "measure",
-        "product",
-        "unit",
-        "existing",
-        "potential",
-        "max_rate_per_yr",
-        "first_year",
-        "lifetime_yr",
-        "capex_mcny_per_unit",
+        *MEASURE_COLUMNS[:-1],  # the catalogue's own columns, up to capex
         "reachable_saving_mtce_per_yr",
         "remaining_potential_saving_mtce_per_yr",
         "annuity_plus_opex_mcny_per_unit_yr",
