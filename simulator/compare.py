@@ -31,6 +31,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from .charts import Labels, _rc, colour, save_charts
 from .errors import InputError, Problem
@@ -189,12 +190,14 @@ def difference_table(runs: list[Run]) -> pd.DataFrame:
         lambda f: pd.Series("Mt CO2/yr", index=f.index),
     )
     parts.append(em)
+    view = target_view(runs)
     for what, col, unit_col in (("target value", "value", "unit"), ("target shadow price", "shadow_price", "shadow_price_unit")):
         frames = []
         for r in runs:
-            s = r.tables.get("scorecard")
+            s = view.get(r.label)
             if s is None or s.empty:
                 continue
+            s = s.reset_index()
             f = s.assign(item=s["id"], unit=s[unit_col])[["item", "unit", "year", col]].rename(columns={col: r.label})
             frames.append(f.set_index(["item", "unit", "year"]))
         if frames:
@@ -383,53 +386,102 @@ def _emissions_chart(wide: pd.DataFrame, runs: list[Run]) -> Figure:
     return fig
 
 
+def target_view(runs: list[Run]) -> dict[str, pd.DataFrame]:
+    """Each run's value of every target any run sets, indexed by target id.
+
+    A run that sets the target gives its scorecard row. A run that does not
+    (a baseline) gets the value of the same indicator in the same year from
+    its ``indicators.csv``, judged against the other run's target, with
+    ``has_target`` False and no shadow price: what the city reaches without
+    that policy.
+    """
+    specs = {}
+    for r in runs:
+        card = r.tables.get("scorecard")
+        if card is not None and not card.empty:
+            for _, row in card.iterrows():
+                specs.setdefault(row["id"], row)
+    out = {}
+    for r in runs:
+        card = r.tables.get("scorecard")
+        have = card.set_index("id") if card is not None and not card.empty else pd.DataFrame()
+        ind = r.tables.get("indicators")
+        rows = []
+        for t, spec in specs.items():
+            if t in have.index:
+                row = have.loc[t].to_dict()
+                row["has_target"] = True
+            else:
+                value = np.nan
+                if ind is not None and not ind.empty:
+                    hit = ind[(ind["indicator"] == spec["indicator"]) & (ind["year"] == spec["year"])]
+                    if len(hit):
+                        value = float(hit["value"].iloc[0])
+                target = float(spec["target"])
+                margin = {">=": value - target, "<=": target - value}.get(spec["sense"], -abs(value - target))
+                row = {
+                    "indicator": spec["indicator"],
+                    "year": spec["year"],
+                    "sense": spec["sense"],
+                    "target": target,
+                    "value": value,
+                    "unit": spec["unit"],
+                    "met": bool(margin >= -1e-6 * max(1.0, abs(target))) if np.isfinite(value) else False,
+                    "shadow_price": np.nan,
+                    "shadow_price_unit": spec["shadow_price_unit"],
+                    "has_target": False,
+                }
+            rows.append({"id": t, **row})
+        out[r.label] = pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame()
+    return out
+
+
 def _targets_chart(runs: list[Run]) -> Figure | None:
-    """Each target's value as % of target per run, with shadow prices written beside."""
-    cards = {r.label: r.tables.get("scorecard") for r in runs}
-    cards = {k: v for k, v in cards.items() if v is not None and not v.empty}
-    if not cards:
+    """Each target's value as % of target per run, with shadow prices written beside.
+
+    A run without the target (a baseline) shows the value it reaches anyway,
+    hatched, so the chart reads as "what the policy changes".
+    """
+    view = target_view(runs)
+    ids = sorted({i for v in view.values() for i in v.index})
+    if not ids:
         return None
-    ids = sorted({i for c in cards.values() for i in c["id"]})
     labels = [r.label for r in runs]
     fig, ax = plt.subplots(figsize=(14, 1.2 + 0.55 * len(ids) * max(1, len(labels) / 2)))
     n = len(labels)
     h = 0.8 / n
     y = np.arange(len(ids))[::-1]
     for j, lab in enumerate(labels):
-        c = cards.get(lab)
-        if c is None:
-            ax.text(2, y[0] + (n - 1 - j - (n - 1) / 2) * h + 0.6, f"{lab}: sets no targets", va="center", fontsize=8, color="#444")
-            continue
-        c = c.set_index("id")
+        c = view[lab]
         for k, t in enumerate(ids):
             yy = y[k] + (n - 1 - j - (n - 1) / 2) * h
-            if t not in c.index:
-                ax.text(2, yy, f"{lab}: no such target", va="center", fontsize=7.5, color="#666")
-                continue
             r = c.loc[t]
             pct = 100.0 * r["value"] / r["target"] if r["target"] else np.nan
-            met = str(r["met"]).lower() in ("true", "1")
+            met = bool(r["met"])
+            width = min(np.nan_to_num(pct), 200)
             ax.barh(
                 yy,
-                min(np.nan_to_num(pct), 200),
+                width,
                 h,
-                color=plt.get_cmap("tab10")(j),
+                color=plt.get_cmap("tab10")(j) if r["has_target"] else (*plt.get_cmap("tab10")(j)[:3], 0.3),
                 edgecolor="#2ca02c" if met else "#d62728",
+                hatch=None if r["has_target"] else "///",
                 linewidth=1.5,
             )
-            ax.text(
-                min(np.nan_to_num(pct), 200) + 2,
-                yy,
-                f"{lab}: {r['value']:.4g} {r['unit']} ({'met' if met else 'missed'}); shadow price {r['shadow_price']:.4g} {r['shadow_price_unit']}",
-                va="center",
-                fontsize=7.5,
-            )
+            if r["has_target"]:
+                text = f"{lab}: {r['value']:.4g} {r['unit']} ({'met' if met else 'missed'}); shadow price {r['shadow_price']:.4g} {r['shadow_price_unit']}"
+            else:
+                text = f"{lab}: {r['value']:.4g} {r['unit']} without this target ({'would be met' if met else 'would be missed'})"
+            ax.text(width + 2, yy, text, va="center", fontsize=7.5)
     ax.axvline(100, color="black", linestyle="--", linewidth=1)
     ax.set_yticks(y, ids)
     ax.set_xlim(0, 420)
     ax.set_xticks([0, 50, 100, 150, 200])
-    ax.set_xlabel("value as % of target (%, ≥ 200 % clipped); frame green = met, red = missed")
+    ax.set_xlabel("value as % of target (%, ≥ 200 % clipped); frame green = met, red = missed; hatched = run without this target")
     ax.grid(axis="y", visible=False)
+    handles = [Patch(facecolor=plt.get_cmap("tab10")(j), label=lab) for j, lab in enumerate(labels)]
+    handles.append(Patch(facecolor="white", edgecolor="#666666", hatch="///", label="run without this target"))
+    ax.legend(handles=handles, loc="lower right", frameon=False)
     fig.suptitle(f"Targets and their shadow prices — {' vs '.join(labels)}", fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig

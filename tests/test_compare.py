@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -70,3 +71,37 @@ def test_other_horizon_or_data_refused(two_runs, tmp_path):
     other_set = _copy_with(ref, tmp_path, dataset="shanghai")
     result = CliRunner().invoke(cli.app, ["compare", str(base), str(other_set), "--out", str(tmp_path / "z")])
     assert result.exit_code == 2 and "data set" in result.output
+
+
+def test_target_view_gives_a_run_without_targets_its_indicator_value(tmp_path):
+    from simulator.compare import Run, target_view
+
+    card = pd.DataFrame(
+        [
+            {
+                "id": "steel-intensity",
+                "clause": "II.5.1",
+                "indicator": "steel.energy_intensity",
+                "year": 2026,
+                "sense": "<=",
+                "target": 528.8,
+                "value": 528.8,
+                "unit": "kgce/t",
+                "met": True,
+                "margin": 0.0,
+                "shadow_price": 7.4,
+                "shadow_price_unit": "M CNY per kgce/t",
+                "mode": "hard",
+                "shortfall": 0.0,
+            }
+        ]
+    )
+    ind = pd.DataFrame([{"year": 2026, "indicator": "steel.energy_intensity", "unit": "kgce/t", "value": 531.6}])
+    ref = Run("reference", tmp_path, {}, {"scorecard": card})
+    base = Run("baseline", tmp_path, {}, {"scorecard": card.iloc[0:0], "indicators": ind})
+    view = target_view([ref, base])
+    assert view["reference"].loc["steel-intensity", "has_target"]
+    row = view["baseline"].loc["steel-intensity"]
+    assert not row["has_target"] and row["value"] == 531.6 and row["target"] == 528.8
+    assert not row["met"]  # 531.6 > 528.8 for a "<=" target
+    assert np.isnan(row["shadow_price"])
