@@ -75,8 +75,24 @@ class Inputs:
         if len(bad):
             frame = self.tables[name]
             raise DataError(
-                problems=[Problem(self.where(name, i), column, f"{what} (got {frame[column].iloc[i]!r})", expected) for i in bad]
+                problems=[Problem(self.where(name, i), column, f"{what} (got {_plain(frame[column].iloc[i])!r})", expected) for i in bad]
             )
+
+    def check_nonnegative(self, name: str, columns: list[str], allow_empty: bool = False) -> None:
+        """Raise one DataError naming every row of every column that is not a number ≥ 0.
+
+        Text that is not a number is refused too; ``allow_empty`` accepts empty cells.
+        """
+        frame = self.tables[name]
+        problems = []
+        expected = "a non-negative number" + (", or empty" if allow_empty else "")
+        for column in columns:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            ok = (values >= 0) | (frame[column].isna() if allow_empty else False)
+            for i in np.flatnonzero(~ok.to_numpy(dtype=bool)):
+                problems.append(Problem(self.where(name, i), column, f"must be a number ≥ 0 (got {_plain(frame[column].iloc[i])!r})", expected))
+        if problems:
+            raise DataError(problems=problems)
 
     def confidence_counts(self, name: str) -> dict[str, int]:
         """How many numeric values of a table rest on each confidence level.
@@ -97,6 +113,11 @@ class Inputs:
         totals = per_row.groupby(weakest).sum()
         counts.update({CONFIDENCE[i]: int(n) for i, n in totals.items()})
         return counts
+
+
+def _plain(value):
+    """A numpy scalar as the Python value a user wrote (for messages)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _sha256(path: Path) -> str:

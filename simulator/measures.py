@@ -81,13 +81,10 @@ def check_catalogue(inputs, table: str, carriers: list[str]) -> pd.DataFrame:
                 for c in unknown
             ]
         )
+    inputs.check_nonnegative(table, ["potential", "max_rate_per_yr"], allow_empty=True)  # empty: no limit of its own
+    inputs.check_nonnegative(table, ["existing", "capex_mcny_per_unit", "fixed_opex_mcny_per_unit_yr"])
     for col in ["potential", "max_rate_per_yr"]:
-        inputs.check(
-            table, frame[col].isna() | (frame[col] >= 0), col, "must be a number ≥ 0", "a non-negative number, or empty for no limit"
-        )
         frame[col] = frame[col].astype(float).fillna(np.inf)
-    for col in ["existing", "capex_mcny_per_unit", "fixed_opex_mcny_per_unit_yr"]:
-        inputs.check(table, frame[col].notna() & (frame[col] >= 0), col, "must be a number ≥ 0", "a non-negative number")
     inputs.check(table, frame["lifetime_yr"] > 0, "lifetime_yr", "must be positive", "years > 0")
     inputs.check(table, frame["existing"] <= frame["potential"], "existing", "exceeds the potential", "existing ≤ potential")
     inputs.check(table, ~frame["measure"].duplicated(), "measure", "duplicate measure id", "unique ids")

@@ -150,3 +150,21 @@ def test_deep_merge_rule():
     base = {"a": {"x": 1, "y": [1, 2]}, "b": 1}
     over = {"a": {"y": [3]}, "c": 2}
     assert deep_merge(base, over) == {"a": {"x": 1, "y": [3]}, "b": 1, "c": 2}
+
+
+def test_every_negative_or_non_numeric_value_of_a_table_is_reported_together(scenario_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(WUHAN, data)
+    text = (data / "storage.csv").read_text().splitlines()
+    fields = text[1].split(",")
+    fields[3] = "-0.25"  # capex_power_cny_per_w
+    fields[11] = "lots"  # max_build_gw_per_yr
+    text[1] = ",".join(fields)
+    (data / "storage.csv").write_text("\n".join(text) + "\n")
+    path = write_scenario(scenario_dir, "s.yaml", {**small_wuhan(), "dataset": str(data)})
+    with pytest.raises(DataError) as exc:
+        pipeline.build(pipeline.prepare(path))
+    msgs = _problems(exc)
+    where = f"{data / 'storage.csv'}:row 1 (line 2)"
+    assert f"{where}: capex_power_cny_per_w: must be a number ≥ 0 (got -0.25) (a non-negative number)" in msgs
+    assert f"{where}: max_build_gw_per_yr: must be a number ≥ 0 (got 'lots') (a non-negative number)" in msgs

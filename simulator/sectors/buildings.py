@@ -106,8 +106,7 @@ def _tables(inputs, carrier_names: list[str], pv_classes: list[str]):
         ],
     )
     numeric = ["floor_area_mm2", "new_floor_area_mm2_per_yr", *INTENSITY.values(), "roof_area_per_floor_area", "pv_w_per_m2"]
-    for col in numeric:
-        inputs.check("buildings_stock", stock[col].notna() & (stock[col] >= 0), col, "must be a number ≥ 0", "a non-negative number")
+    inputs.check_nonnegative("buildings_stock", numeric)
     inputs.check(
         "buildings_stock",
         stock["installable_roof_share"].between(0, 1),

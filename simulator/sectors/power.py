@@ -75,8 +75,9 @@ def _tables(inputs):
             "profile",
         ],
     )
-    for col in ["existing_gw", "potential_gw", "max_build_gw_per_yr", "capex_cny_per_w", "fixed_opex_cny_per_w_yr"]:
-        inputs.check("pv_classes", pv[col].notna() & (pv[col] >= 0), col, "must be a number ≥ 0", "a non-negative number")
+    inputs.check_nonnegative(
+        "pv_classes", ["existing_gw", "potential_gw", "max_build_gw_per_yr", "capex_cny_per_w", "fixed_opex_cny_per_w_yr"]
+    )
     inputs.check("pv_classes", pv["existing_gw"] <= pv["potential_gw"], "existing_gw", "exceeds potential_gw", "existing ≤ potential")
     st = inputs.table(
         "storage",
@@ -97,6 +98,19 @@ def _tables(inputs):
     )
     for col in ["charge_efficiency", "discharge_efficiency"]:
         inputs.check("storage", (st[col] > 0) & (st[col] <= 1), col, "must be in (0, 1]", "an efficiency between 0 and 1")
+    inputs.check_nonnegative(
+        "storage",
+        [
+            "existing_power_gw",
+            "existing_energy_gwh",
+            "capex_power_cny_per_w",
+            "capex_energy_cny_per_wh",
+            "fixed_opex_cny_per_w_yr",
+            "min_duration_h",
+            "max_duration_h",
+            "max_build_gw_per_yr",
+        ],
+    )
     gen = inputs.table(
         "generators",
         [
@@ -118,7 +132,7 @@ def _tables(inputs):
         "unknown dispatch",
         "flexible, must_run or profile",
     )
-    inputs.check("generators", gen["capacity_gw"] >= 0, "capacity_gw", "must be ≥ 0", "GW ≥ 0")
+    inputs.check_nonnegative("generators", ["capacity_gw", "availability", "heat_rate_kgce_per_kwh", "variable_opex_cny_per_kwh"])
     imp = inputs.table(
         "imports",
         [

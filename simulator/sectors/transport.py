@@ -63,8 +63,7 @@ def _tables(inputs, carrier_names: list[str], profiles: list[str]):
         "transport_activity", ["product", "kind", "activity", "activity_unit", "carrier", "use_per_unit", "piles_per_vehicle"]
     )
     inputs.check("transport_activity", act["kind"].isin(KINDS), "kind", "unknown kind", ", ".join(KINDS))
-    for col in ["activity", "use_per_unit", "piles_per_vehicle"]:
-        inputs.check("transport_activity", act[col].notna() & (act[col] >= 0), col, "must be a number ≥ 0", "a non-negative number")
+    inputs.check_nonnegative("transport_activity", ["activity", "use_per_unit", "piles_per_vehicle"])
     carrier = act["carrier"].fillna("").astype(str)
     inputs.check(
         "transport_activity",
