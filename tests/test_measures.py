@@ -43,6 +43,13 @@ def _solve(m):
     return solve(m, Solver())
 
 
+#: capex 100 and 300 M CNY per unit → 10 and 30 M CNY/yr (r = 0, 10 yr); both save 0.01 Mtce of coal per unit
+TWO_MEASURES = [
+    {"measure": "a", "potential": 10.0, "max_rate_per_yr": 20.0, "lifetime_yr": 10, "capex_mcny_per_unit": 100.0, "saving_coal": 0.01},
+    {"measure": "b", "potential": 10.0, "max_rate_per_yr": 20.0, "lifetime_yr": 10, "capex_mcny_per_unit": 300.0, "saving_coal": 0.01},
+]
+
+
 def test_crf_by_hand():
     # r = 0: 1/n; r = 6 %, n = 20: 0.06 / (1 − 1.06^−20) = 0.06 / (1 − 0.311805) = 0.0871846
     assert crf(0.0, 10) == pytest.approx(0.1)
@@ -62,26 +69,7 @@ def test_cheaper_measure_adopted_first_and_cost_by_hand():
     cost = 10·10 + 30·5 = 250 M CNY/yr; the target's dual is B's cost per
     Mtce: 30 / 0.01 = 3,000 M CNY per Mtce.
     """
-    cat = _catalogue(
-        [
-            {
-                "measure": "a",
-                "potential": 10.0,
-                "max_rate_per_yr": 20.0,
-                "lifetime_yr": 10,
-                "capex_mcny_per_unit": 100.0,
-                "saving_coal": 0.01,
-            },
-            {
-                "measure": "b",
-                "potential": 10.0,
-                "max_rate_per_yr": 20.0,
-                "lifetime_yr": 10,
-                "capex_mcny_per_unit": 300.0,
-                "saving_coal": 0.01,
-            },
-        ]
-    )
+    cat = _catalogue(TWO_MEASURES)
     m = _model([2024], cat)
     m.target = pyo.Constraint(expr=m.b.saving[2024, "coal"] >= 0.15)
     m.total_cost = pyo.Objective(expr=m.b.measure_cost[2024])
@@ -95,26 +83,7 @@ def test_cheaper_measure_adopted_first_and_cost_by_hand():
 
 def test_target_below_cheap_potential_leaves_dear_measure_out():
     """Target 0.06 Mtce: A alone (6 units, 60 M CNY/yr); B stays at 0."""
-    cat = _catalogue(
-        [
-            {
-                "measure": "a",
-                "potential": 10.0,
-                "max_rate_per_yr": 20.0,
-                "lifetime_yr": 10,
-                "capex_mcny_per_unit": 100.0,
-                "saving_coal": 0.01,
-            },
-            {
-                "measure": "b",
-                "potential": 10.0,
-                "max_rate_per_yr": 20.0,
-                "lifetime_yr": 10,
-                "capex_mcny_per_unit": 300.0,
-                "saving_coal": 0.01,
-            },
-        ]
-    )
+    cat = _catalogue(TWO_MEASURES)
     m = _model([2024], cat)
     m.target = pyo.Constraint(expr=m.b.saving[2024, "coal"] >= 0.06)
     m.total_cost = pyo.Objective(expr=m.b.measure_cost[2024])
