@@ -90,7 +90,9 @@ class Inputs:
             values = pd.to_numeric(frame[column], errors="coerce")
             ok = (values >= 0) | (frame[column].isna() if allow_empty else False)
             for i in np.flatnonzero(~ok.to_numpy(dtype=bool)):
-                problems.append(Problem(self.where(name, i), column, f"must be a number ≥ 0 (got {_plain(frame[column].iloc[i])!r})", expected))
+                problems.append(
+                    Problem(self.where(name, i), column, f"must be a number ≥ 0 (got {_plain(frame[column].iloc[i])!r})", expected)
+                )
         if problems:
             raise DataError(problems=problems)
 

@@ -13,7 +13,6 @@ with δ_y = (1 + r)^−(y − base year), the present value at the base year.
 
 from __future__ import annotations
 
-import numpy as np
 import pyomo.environ as pyo
 
 from . import targets as targets_mod
@@ -170,7 +169,3 @@ def _objective(m, spec, carrier_table) -> None:
         sense=pyo.minimize,
         doc="M CNY, present value",
     )
-
-
-def weights(m) -> np.ndarray:
-    return np.asarray(m.time.weight, dtype=float)

@@ -98,7 +98,6 @@ def highs_options(solver, n_rows: int = 0) -> dict:
 class CompiledLP:
     repn: object
     lp: object
-    row_sense: np.ndarray
 
 
 def compile_lp(model) -> CompiledLP:
@@ -126,7 +125,7 @@ def compile_lp(model) -> CompiledLP:
     lp.a_matrix_.value_ = A.data
     lp.a_matrix_.num_col_ = n_cols
     lp.a_matrix_.num_row_ = n_rows
-    return CompiledLP(repn=repn, lp=lp, row_sense=sense)
+    return CompiledLP(repn=repn, lp=lp)
 
 
 _STATUS = {

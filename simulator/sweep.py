@@ -60,7 +60,6 @@ from .errors import InfeasibleError, InputError, Problem, ScenarioError, Simulat
 from .inputs import Inputs, apply_overrides, load_inputs
 from .scenario import Scenario, Sweep, SweepParameter, deep_merge, scenario_from_dict
 
-STATUSES = ("optimal", "infeasible", "failed", "lost")
 RETRY = {"lost"}  # statuses recomputed on a rerun (cluster trouble, not the model)
 
 

@@ -112,7 +112,3 @@ def _load(block, model, loads: list[tuple[Mapping, str]]) -> None:
         rule=lambda b, y, s: sum(shape[s] * b.load_energy[y, c] for c, shape in terms[y] if shape[s] != 0.0) + fixed[y][s],
         doc="electricity load, GW",
     )
-
-
-def as_float_array(values) -> np.ndarray:
-    return np.asarray(values, dtype=float)
