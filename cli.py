@@ -73,7 +73,7 @@ def validate(
     debug: Debug = False,
 ) -> None:
     """Load the scenario, check its inputs and build the model, without solving."""
-    from simulator import pipeline
+    from simulator.runs import pipeline
 
     time_overrides = _time_overrides(hours, days)
     try:
@@ -102,7 +102,8 @@ def run(
     if lang not in ("en", "zh"):
         raise typer.BadParameter("--lang takes en or zh")
     notes: list[str] = []
-    from simulator import pipeline, runs
+    from simulator.runs import pipeline
+    from simulator.runs import run_folder as runs
 
     time_overrides = _time_overrides(hours, days)
     try:
@@ -128,7 +129,7 @@ def _writers(lang: str = "en", notes: list[str] | None = None):
 
     Each writer returns notes (skipped charts, font fallback) collected into ``notes``.
     """
-    from simulator import charts, iamc, report
+    from simulator.results import charts, iamc, report
 
     notes = notes if notes is not None else []
 
@@ -148,7 +149,7 @@ def compare(
     debug: Debug = False,
 ) -> None:
     """Compare runs: side-by-side and difference charts and a difference table (difference.csv)."""
-    from simulator import compare as compare_mod
+    from simulator.results import compare as compare_mod
 
     try:
         summary = compare_mod.compare_runs(runs, out)
@@ -193,9 +194,9 @@ def reproduce(
     debug: Debug = False,
 ) -> None:
     """Re-run a recorded run and compare: inputs by SHA-256, objective and every table within tolerances. Exit 4 if not reproduced."""
-    from simulator.bundle import opened
     from simulator.errors import ReproduceError
-    from simulator.reproduce import reproduce as do_reproduce
+    from simulator.runs.bundle import opened
+    from simulator.runs.reproduce import reproduce as do_reproduce
 
     try:
         with opened(run_dir) as folder:
@@ -216,7 +217,7 @@ def bundle(
     debug: Debug = False,
 ) -> None:
     """Pack a run folder and the exact input files it used into one archive that `transim reproduce` accepts."""
-    from simulator.bundle import make_bundle
+    from simulator.runs.bundle import make_bundle
 
     try:
         path = make_bundle(run_dir, out, inputs_root=inputs)
@@ -233,7 +234,7 @@ def publish(
     debug: Debug = False,
 ) -> None:
     """Solve each scenario and replace its published run OUT/<scenario>/ (commit it saying why the numbers moved)."""
-    from simulator.publish import publish as do_publish
+    from simulator.runs.publish import publish as do_publish
 
     try:
         folders = do_publish(scenarios, out, progress=progress, command=sys.argv)
@@ -317,8 +318,9 @@ def inputs(
     debug: Debug = False,
 ) -> None:
     """Per table: what it holds, units, years and how many values rest on official, secondary and estimated sources."""
-    from simulator import calibration, datacheck
-    from simulator.inputs import load_inputs
+    from simulator.intake import datacheck
+    from simulator.intake.inputs import load_inputs
+    from simulator.results import calibration
 
     try:
         data = load_inputs(_dataset_root(dataset))

@@ -78,7 +78,7 @@ SWEEP_METHODS = ("hierarchical", "k_means", "k_medoids")
 
 
 def _overrides(days: int | None, hours: int | None, end: int, method: str | None = None, solver: dict | None = None) -> dict:
-    from simulator.scenario import load_scenario
+    from simulator.intake.scenario import load_scenario
 
     ov: dict = {"years": {"end": end}}
     if hours == 8760:
@@ -119,7 +119,8 @@ def _highs_summary(log: str) -> dict:
 def child(case: dict) -> dict:
     """One run in this process; returns the figures (printed as JSON by ``main``)."""
     t_import = time.perf_counter()
-    from simulator import pipeline, runs
+    from simulator.runs import pipeline
+    from simulator.runs import run_folder as runs
 
     try:
         sys.path.insert(0, str(ROOT))
@@ -170,7 +171,7 @@ def child(case: dict) -> dict:
 
 def child_sweep(spec: dict) -> list[dict]:
     """The aggregation sweep in one process: objective and key figures per (days, method)."""
-    from simulator import pipeline
+    from simulator.runs import pipeline
 
     out = []
     for days in spec["days"]:

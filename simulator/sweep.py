@@ -56,9 +56,9 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-from .errors import InfeasibleError, InputError, Problem, ScenarioError, SimulatorError
-from .inputs import Inputs, apply_overrides, load_inputs
-from .scenario import Scenario, Sweep, SweepParameter, deep_merge, scenario_from_dict
+from simulator.errors import InfeasibleError, InputError, Problem, ScenarioError, SimulatorError
+from simulator.intake.inputs import Inputs, apply_overrides, load_inputs
+from simulator.intake.scenario import Scenario, Sweep, SweepParameter, deep_merge, scenario_from_dict
 
 RETRY = {"lost"}  # statuses recomputed on a rerun (cluster trouble, not the model)
 
@@ -219,7 +219,7 @@ def _fingerprint(resolved: dict, inputs: Inputs, variants: pd.DataFrame) -> str:
 
 def plan_sweep(scenario_path, samples: int | None = None, overrides: dict | None = None, progress: Callable = lambda _m: None) -> SweepPlan:
     """Load the scenario and its inputs, cluster the time slices once, draw the variants."""
-    from .pipeline import prepare
+    from simulator.runs.pipeline import prepare
 
     t0 = time.perf_counter()
     prepared = prepare(scenario_path, overrides, progress)
@@ -309,7 +309,7 @@ def run_variant(bundle: dict, variant: str, overrides: dict) -> dict:
     ``status``: optimal, infeasible (with the targets that cannot be met, and
     the target values of the plan with every target relaxed), or failed.
     """
-    from .pipeline import Prepared, run
+    from simulator.runs.pipeline import Prepared, run
 
     t0 = time.perf_counter()
     record: dict = {"variant": variant, "status": "failed", "reason": ""}

@@ -15,13 +15,13 @@ import pyomo.environ as pyo
 import pytest
 
 from simulator.errors import DataError
-from simulator.inputs import load_inputs
-from simulator.model import build_model
-from simulator.results import result_tables
-from simulator.scenario import scenario_from_dict
-from simulator.solve import solve
-from simulator.targets import collect_indicators
-from simulator.timeslices import make_timeslices
+from simulator.intake.inputs import load_inputs
+from simulator.intake.scenario import scenario_from_dict
+from simulator.model.core import build_model
+from simulator.model.targets import collect_indicators
+from simulator.model.timeslices import make_timeslices
+from simulator.results.tables import result_tables
+from simulator.solve.highs import solve
 
 WUHAN = Path(__file__).resolve().parents[1] / "inputs" / "wuhan"
 
@@ -159,7 +159,7 @@ def test_bad_measure_row_is_named(wuhan):
 
 
 def test_baseline_solves_and_leaves_the_share_below_ten_percent():
-    from simulator import pipeline
+    from simulator.runs import pipeline
 
     prepared = pipeline.prepare(WUHAN.parents[1] / "scenarios" / "baseline.yaml", overrides={"time": {"days": 2}})
     outcome = pipeline.run(prepared)

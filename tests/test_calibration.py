@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from conftest import WUHAN
 
-from simulator import calibration
 from simulator.errors import DataError
-from simulator.inputs import load_inputs
+from simulator.intake.inputs import load_inputs
+from simulator.results import calibration
 
 
 def csv(name: str) -> pd.DataFrame:

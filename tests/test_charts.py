@@ -10,7 +10,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from simulator import charts, pipeline, runs
+from simulator.results import charts
+from simulator.runs import pipeline
+from simulator.runs import run_folder as runs
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

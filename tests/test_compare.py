@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from simulator import pipeline, runs
+from simulator.runs import pipeline
+from simulator.runs import run_folder as runs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -74,7 +75,7 @@ def test_other_horizon_or_data_refused(two_runs, tmp_path):
 
 
 def test_target_view_gives_a_run_without_targets_its_indicator_value(tmp_path):
-    from simulator.compare import Run, target_view
+    from simulator.results.compare import Run, target_view
 
     card = pd.DataFrame(
         [

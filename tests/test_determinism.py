@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from simulator.scenario import load_scenario
+from simulator.intake.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 TRANSIM = Path(sys.executable).with_name("transim")

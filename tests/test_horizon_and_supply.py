@@ -7,8 +7,8 @@ from conftest import SCENARIOS, WUHAN, small_wuhan, write_scenario
 from typer.testing import CliRunner
 
 from cli import app
-from simulator import pipeline
-from simulator.inputs import load_inputs
+from simulator.intake.inputs import load_inputs
+from simulator.runs import pipeline
 from simulator.sectors.other import city_demand
 
 runner = CliRunner()

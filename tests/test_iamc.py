@@ -12,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator import iamc, pipeline, runs
+from simulator.results import iamc
+from simulator.runs import pipeline
+from simulator.runs import run_folder as runs
 
 REPO = Path(__file__).resolve().parents[1]
 

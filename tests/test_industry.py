@@ -12,14 +12,14 @@ import pytest
 from conftest import WUHAN
 
 from simulator.errors import DataError
-from simulator.inputs import Inputs, load_inputs
-from simulator.model import build_model
-from simulator.results import result_tables
-from simulator.scenario import scenario_from_dict
+from simulator.intake.inputs import Inputs, load_inputs
+from simulator.intake.scenario import scenario_from_dict
+from simulator.model.core import build_model
+from simulator.model.targets import collect_indicators
+from simulator.model.timeslices import representative_days
+from simulator.results.tables import result_tables
 from simulator.sectors import industry
-from simulator.solve import solve
-from simulator.targets import collect_indicators
-from simulator.timeslices import representative_days
+from simulator.solve.highs import solve
 
 CALORIFIC = 0.1229  # kgce/kWh = Mtce/TWh
 TARGETS = [

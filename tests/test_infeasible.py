@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from simulator import pipeline
 from simulator.errors import InfeasibleError
+from simulator.runs import pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 IMPOSSIBLE = REPO / "scenarios" / "examples" / "impossible-pv.yaml"

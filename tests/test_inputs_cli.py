@@ -9,7 +9,7 @@ from conftest import WUHAN
 from typer.testing import CliRunner
 
 from cli import app
-from simulator.datacheck import column_unit
+from simulator.intake.datacheck import column_unit
 
 runner = CliRunner()
 

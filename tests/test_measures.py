@@ -10,9 +10,9 @@ import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
-from simulator.measures import add_measures, crf
-from simulator.scenario import Solver
-from simulator.solve import solve
+from simulator.intake.scenario import Solver
+from simulator.model.measures import add_measures, crf
+from simulator.solve.highs import solve
 
 CARRIERS = ["coal", "electricity"]
 

@@ -17,10 +17,11 @@ import yaml
 from typer.testing import CliRunner
 
 from cli import app
-from simulator import pipeline, runs
-from simulator.bundle import make_bundle, unpack
-from simulator.reproduce import OBJECTIVE_RTOL, VALUE_ATOL, VALUE_RTOL, check_inputs, compare_frames, reproduce
-from simulator.scenario import load_scenario
+from simulator.intake.scenario import load_scenario
+from simulator.runs import pipeline
+from simulator.runs import run_folder as runs
+from simulator.runs.bundle import make_bundle, unpack
+from simulator.runs.reproduce import OBJECTIVE_RTOL, VALUE_ATOL, VALUE_RTOL, check_inputs, compare_frames, reproduce
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()

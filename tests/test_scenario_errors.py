@@ -8,9 +8,9 @@ import shutil
 import pytest
 from conftest import WUHAN, small_wuhan, write_scenario
 
-from simulator import pipeline
 from simulator.errors import DataError, InputError, ScenarioError
-from simulator.scenario import deep_merge, load_scenario
+from simulator.intake.scenario import deep_merge, load_scenario
+from simulator.runs import pipeline
 
 LINE = re.compile(r":(\d+):(\d+): ")
 

@@ -11,9 +11,9 @@ from conftest import SCENARIOS, WUHAN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator import pipeline
 from simulator.errors import InfeasibleError, InputError, SolveError
-from simulator.scenario import load_scenario
+from simulator.intake.scenario import load_scenario
+from simulator.runs import pipeline
 
 BASE = load_scenario(SCENARIOS / "reference.yaml").resolved
 BASE = {**BASE, "dataset": str(WUHAN), "time": {"days": 2, "hours": None, "method": "hierarchical"}}

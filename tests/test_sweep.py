@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from simulator import pipeline
 from simulator.errors import InfeasibleError, ScenarioError
-from simulator.scenario import Sweep, load_scenario
+from simulator.intake.scenario import Sweep, load_scenario
+from simulator.runs import pipeline
 from simulator.sweep import plan_sweep, run_sweep, sample_parameters
 
 REPO = Path(__file__).resolve().parents[1]

@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.inputs import load_inputs
-from simulator.model import build_model
-from simulator.results import result_tables
-from simulator.scenario import scenario_from_dict
-from simulator.solve import solve
-from simulator.targets import collect_indicators
-from simulator.timeslices import TimeSlices
+from simulator.intake.inputs import load_inputs
+from simulator.intake.scenario import scenario_from_dict
+from simulator.model.core import build_model
+from simulator.model.targets import collect_indicators
+from simulator.model.timeslices import TimeSlices
+from simulator.results.tables import result_tables
+from simulator.solve.highs import solve
 
 SRC = "tiny"
 

@@ -13,14 +13,14 @@ import numpy as np
 import pyomo.environ as pyo
 import pytest
 
-from simulator import pipeline
 from simulator.errors import DataError
-from simulator.inputs import load_inputs
-from simulator.model import build_model
-from simulator.scenario import scenario_from_dict
-from simulator.solve import solve
-from simulator.targets import collect_indicators
-from simulator.timeslices import make_timeslices
+from simulator.intake.inputs import load_inputs
+from simulator.intake.scenario import scenario_from_dict
+from simulator.model.core import build_model
+from simulator.model.targets import collect_indicators
+from simulator.model.timeslices import make_timeslices
+from simulator.runs import pipeline
+from simulator.solve.highs import solve
 
 REPO = Path(__file__).resolve().parents[1]
 WUHAN = REPO / "inputs" / "wuhan"

@@ -1,7 +1,8 @@
 """Explicit registry of sector modules: name → module.
 
-Every module exposes ``Settings`` (a pydantic model of its scenario settings
-under ``sectors.<name>``) and ``build(model, scenario, inputs) -> Block``,
+Every module exposes ``Settings`` (the pydantic schema of ``sectors.<name>``,
+declared in ``simulator.intake.sector_settings`` with the rest of the scenario
+language) and ``build(model, scenario, inputs) -> Block``,
 which attaches the block as ``model.<name>`` and gives it the contract
 components of DESIGN.md:
 
@@ -26,7 +27,7 @@ electricity the enabled sectors do not cover.
 
 from __future__ import annotations
 
-from . import buildings, other, petrochemicals, power, steel, transport
+from simulator.sectors import buildings, other, petrochemicals, power, steel, transport
 
 REGISTRY = {
     "power": power,

@@ -47,43 +47,21 @@ industrial waste heat is not renewable and never counts.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
-from pydantic import Field
 
-from ..errors import DataError, Problem
-from ..measures import add_measures, check_catalogue, crf
-from ..scenario import StrictModel
-from ..targets import Indicator
-from .common import attach_contract, carriers
+from simulator.errors import DataError, Problem
+from simulator.intake.sector_settings import BuildingsSettings as Settings
+from simulator.model.measures import add_measures, check_catalogue, crf
+from simulator.model.targets import Indicator
+from simulator.sectors.common import attach_contract, carriers
 
 MILLI = 1e-3  # kWh/m²·Mm² → TWh; kgce/m²·Mm² → Mtce; W/m²·Mm² → GW; GWh → TWh
 MCNY_PER_GW_PER_CNY_PER_W = 1000.0
 INTENSITY = {"electricity": "electricity_kwh_per_m2", "gas": "gas_kgce_per_m2", "heat": "heat_kgce_per_m2"}
 HEAT_KINDS = ("solar_thermal", "heat_pump", "geothermal")
 RENEWABLE_KINDS = ("none", *HEAT_KINDS)
-
-ShareKind = Literal["rooftop_pv", "solar_thermal", "heat_pump", "geothermal"]
-HeatKind = Literal["solar_thermal", "heat_pump", "geothermal"]
-
-
-class Settings(StrictModel):
-    """``sectors.buildings`` in a scenario: the renewable accounting rule and the new-roof PV floor."""
-
-    renewable_share_counts: list[ShareKind] = Field(
-        default_factory=lambda: ["rooftop_pv", "solar_thermal", "heat_pump", "geothermal"],
-        description="what counts as renewable in buildings.renewable_share (waste heat never does)",
-    )
-    renewable_production_counts: list[HeatKind] = Field(
-        default_factory=lambda: ["solar_thermal", "geothermal"],
-        description="renewable heat added to city.renewable_production (rooftop PV is already counted by power)",
-    )
-    new_roof_pv_coverage_min: float = Field(
-        0.0, ge=0.0, le=1.0, description="PV on at least this share of each year's new installable roof area, every planning year"
-    )
 
 
 # --------------------------------------------------------------------------- data

@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from ..errors import DataError, Problem
-from ..measures import add_measures, check_catalogue
-from .common import attach_contract, carriers, series_by_year
+from simulator.errors import DataError, Problem
+from simulator.model.measures import add_measures, check_catalogue
+from simulator.sectors.common import attach_contract, carriers, series_by_year
 
 PER_T_TO_PER_MT = 1e-3  # kgce/t → Mtce/Mt, kWh/t → TWh/Mt
 KGCE_PER_T_PER_MTCE_PER_MT = 1000.0

@@ -16,13 +16,9 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
-from ..errors import DataError, Problem
-from ..scenario import StrictModel
-from .common import attach_contract, series_by_year
-
-
-class Settings(StrictModel):
-    """``sectors.other`` takes no settings; it is always built."""
+from simulator.errors import DataError, Problem
+from simulator.intake.sector_settings import OtherSettings as Settings  # noqa: F401 (the sector's schema, part of its contract)
+from simulator.sectors.common import attach_contract, series_by_year
 
 
 def demand_growth(inputs) -> pd.Series:

@@ -24,24 +24,12 @@ processed, 吨原油加工能耗) and ``petrochemicals.ethylene_intensity``
 from __future__ import annotations
 
 import pyomo.environ as pyo
-from pydantic import Field, PositiveFloat
 
-from ..scenario import StrictModel
-from ..targets import Indicator
-from . import industry
+from simulator.intake.sector_settings import PetrochemicalsSettings as Settings
+from simulator.model.targets import Indicator
+from simulator.sectors import industry
 
 LINES = {"refining": "crude_processed_mt", "ethylene": "ethylene_mt"}
-
-
-class Settings(StrictModel):
-    """``sectors.petrochemicals`` in a scenario."""
-
-    crude_processed_mt: dict[int, PositiveFloat] = Field(
-        default_factory=dict, description="crude oil processed by year, Mt/yr (overrides petrochemicals_activity.csv)"
-    )
-    ethylene_mt: dict[int, PositiveFloat] = Field(
-        default_factory=dict, description="ethylene output by year, Mt/yr (overrides petrochemicals_activity.csv)"
-    )
 
 
 def build(model, scenario, inputs):

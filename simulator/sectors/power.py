@@ -41,21 +41,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
-from pydantic import Field
 
-from ..measures import crf
-from ..scenario import StrictModel
-from ..targets import Indicator
-from .common import attach_contract, carriers
+from simulator.intake.sector_settings import PowerSettings as Settings
+from simulator.model.measures import crf
+from simulator.model.targets import Indicator
+from simulator.sectors.common import attach_contract, carriers
 
 MW_PER_GW = 1000.0  # also: 1 CNY/W = 1000 M CNY/GW; 1 CNY/Wh = 1000 M CNY/GWh; 1 CNY/kW = 1 M CNY/GW
 TWH_PER_GWH = 1e-3
-
-
-class Settings(StrictModel):
-    """``sectors.power`` in a scenario."""
-
-    allow_curtailment: bool = Field(True, description="false forces every renewable kWh to be used")
 
 
 # --------------------------------------------------------------------------- data

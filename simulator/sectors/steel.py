@@ -20,21 +20,12 @@ all carriers in tce with electricity at the scenario's calorific factor
 from __future__ import annotations
 
 import pyomo.environ as pyo
-from pydantic import Field, PositiveFloat
 
-from ..scenario import StrictModel
-from ..targets import Indicator
-from . import industry
+from simulator.intake.sector_settings import SteelSettings as Settings
+from simulator.model.targets import Indicator
+from simulator.sectors import industry
 
 PRODUCT = "crude_steel"
-
-
-class Settings(StrictModel):
-    """``sectors.steel`` in a scenario."""
-
-    output_mt: dict[int, PositiveFloat] = Field(
-        default_factory=dict, description="crude steel output by year, Mt/yr (overrides steel_activity.csv for those years)"
-    )
 
 
 def build(model, scenario, inputs):

@@ -42,17 +42,13 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
-from ..errors import DataError, Problem
-from ..measures import add_measures, check_catalogue
-from ..scenario import StrictModel
-from ..targets import Indicator
-from .common import attach_contract, carriers
+from simulator.errors import DataError, Problem
+from simulator.intake.sector_settings import TransportSettings as Settings  # noqa: F401 (the sector's schema, part of its contract)
+from simulator.model.measures import add_measures, check_catalogue
+from simulator.model.targets import Indicator
+from simulator.sectors.common import attach_contract, carriers
 
 KINDS = ("fleet", "piles", "intermodal", "coverage")
-
-
-class Settings(StrictModel):
-    """``sectors.transport`` takes no settings yet: fleet, ratios and measures are data."""
 
 
 # --------------------------------------------------------------------------- data

@@ -235,7 +235,7 @@ def iamc_table(
 
 def write_run_iamc(outcome, folder: str | Path) -> list[str]:
     """Run-folder writer: ``iamc.csv``; returns notes."""
-    from . import __version__
+    from simulator import __version__
 
     scenario = outcome.prepared.scenario
     region = _title(outcome.prepared.inputs.dataset) if getattr(outcome.prepared, "inputs", None) is not None else "Wuhan"

@@ -68,7 +68,7 @@ def check_catalogue(inputs, table: str, carriers: list[str]) -> pd.DataFrame:
     saving_cols = [c for c in frame.columns if c.startswith("saving_")]
     unknown = [c for c in saving_cols if c[len("saving_") :] not in carriers]
     if unknown:
-        from .errors import DataError, Problem
+        from simulator.errors import DataError, Problem
 
         raise DataError(
             problems=[

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .inputs import CONFIDENCE, KEY_COLUMNS, Inputs
+from simulator.intake.inputs import CONFIDENCE, KEY_COLUMNS, Inputs
 
 #: one-line descriptions by table name (exact) ...
 DESCRIPTIONS = {

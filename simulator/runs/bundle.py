@@ -23,8 +23,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import ReproduceError
-from .reproduce import check_inputs, find_inputs, read_manifest
+from simulator.errors import ReproduceError
+from simulator.runs.reproduce import check_inputs, find_inputs, read_manifest
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:

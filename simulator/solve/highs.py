@@ -21,7 +21,7 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
-from .errors import InfeasibleError, SolveError
+from simulator.errors import InfeasibleError, SolveError
 
 INF = highspy.kHighsInf
 

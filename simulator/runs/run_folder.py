@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
-from .results import write_tables
+from simulator import __version__
+from simulator.results.tables import write_tables
 
 PACKAGES = ["pyomo", "highspy", "numpy", "pandas", "scipy", "tsam", "pydantic", "pyyaml", "matplotlib", "typer"]
 
@@ -50,7 +50,7 @@ def dataset_path(root: Path) -> str:
 
 def code_identity() -> dict:
     """SHA-256 of the simulator's Python sources (and cli.py), and the git commit if any."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     files = sorted(package.rglob("*.py"))
     cli = package.parent / "cli.py"
     if cli.is_file():
@@ -82,7 +82,7 @@ def manifest(outcome, command: list[str] | None = None, tables: dict | None = No
     """
     prep = outcome.prepared
     scenario, inputs, result = prep.scenario, prep.inputs, outcome.result
-    from .solve import highs_version
+    from simulator.solve.highs import highs_version
 
     return {
         "scenario": scenario.name,

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from . import targets as targets_mod
-from .sectors import DEMAND_ORDER, REGISTRY
-from .sectors.common import carriers
-from .targets import Indicator
+from simulator.model import targets as targets_mod
+from simulator.model.targets import Indicator
+from simulator.sectors import DEMAND_ORDER, REGISTRY
+from simulator.sectors.common import carriers
 
 
 def discount_factors(years: list[int], base: int, rate: float) -> dict[int, float]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, Problem
+from simulator.errors import DataError, Problem
 
 SOURCE_COLUMNS = ["id", "title", "publisher", "year", "address", "confidence", "note"]
 CONFIDENCE = ("official", "secondary", "estimate")  # strongest first

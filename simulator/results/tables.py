@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from .measures import MEASURE_COLUMNS
-from .targets import shadow_price, shortfall_in_units
+from simulator.model.measures import MEASURE_COLUMNS
+from simulator.model.targets import shadow_price, shortfall_in_units
 
 FLOAT_FORMAT = "%.9g"
 MET_TOLERANCE = 1e-6

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InfeasibleError, Problem, ScenarioError, SolveError
-from .inputs import Inputs, apply_overrides, load_inputs
-from .model import build_model
-from .results import result_tables
-from .scenario import Scenario, load_scenario
-from .solve import SolveResult, solve
-from .targets import collect_indicators
-from .timeslices import TimeSlices, make_timeslices
+from simulator.errors import InfeasibleError, Problem, ScenarioError, SolveError
+from simulator.intake.inputs import Inputs, apply_overrides, load_inputs
+from simulator.intake.scenario import Scenario, load_scenario
+from simulator.model.core import build_model
+from simulator.model.targets import collect_indicators
+from simulator.model.timeslices import TimeSlices, make_timeslices
+from simulator.results.tables import result_tables
+from simulator.solve.highs import SolveResult, solve
 
 
 def _quiet(_msg: str) -> None:
@@ -139,8 +139,8 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
     hard = [t for t in scenario.spec.targets if t.mode == "hard"]
     rows = getattr(exc.diagnosis, "n_rows", 0) or 0
     if hard and rows <= IIS_MAX_ROWS:
-        from . import diagnose
-        from .solve import compile_lp
+        from simulator.solve import diagnose
+        from simulator.solve.highs import compile_lp
 
         try:
             err, _ = diagnose.explain(

@@ -56,9 +56,9 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from .errors import DataError, Problem
-from .inputs import Inputs, apply_overrides
-from .scenario import Accounting, Years
+from simulator.errors import DataError, Problem
+from simulator.intake.inputs import Inputs, apply_overrides
+from simulator.intake.scenario import Accounting, Years
 
 #: statistical group of each demand sector (Chinese whole-society electricity statistics)
 GROUPS = {
@@ -127,7 +127,7 @@ class BaseYear:
 
 def modelled_sectors(inputs: Inputs) -> list[str]:
     """Demand sectors with a registered module and tables ``<sector>_*.csv`` in the data set."""
-    from .sectors import DEMAND_ORDER, REGISTRY
+    from simulator.sectors import DEMAND_ORDER, REGISTRY
 
     return [s for s in DEMAND_ORDER if s in REGISTRY and any(t.startswith(f"{s}_") for t in inputs.tables)]
 
@@ -139,11 +139,11 @@ def _back(q1: float, q2: float) -> float:
 
 def base_year_energy(inputs: Inputs, base: int, days: int = 2) -> BaseYear:
     """Build and solve the small calibration model; base-year energy by sector (see module doc)."""
-    from .model import build_model
-    from .scenario import scenario_from_dict
-    from .sectors.other import city_demand
-    from .solve import solve
-    from .timeslices import make_timeslices
+    from simulator.intake.scenario import scenario_from_dict
+    from simulator.model.core import build_model
+    from simulator.model.timeslices import make_timeslices
+    from simulator.sectors.other import city_demand
+    from simulator.solve.highs import solve
 
     sectors = modelled_sectors(inputs)
     data = {
@@ -241,7 +241,7 @@ def _values(inputs: Inputs, targets: pd.DataFrame, base: int, accounting: Accoun
     out: dict = {}
     wanted = set(targets.index)
     if "electricity_demand" in inputs.tables:
-        from .sectors.other import city_demand
+        from simulator.sectors.other import city_demand
 
         demand = inputs.table("electricity_demand", ["year", "demand_twh"])
         if base in set(demand["year"].astype(int)):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyomo.environ as pyo
 
-from .errors import InfeasibleError, SolveError
+from simulator.errors import InfeasibleError, SolveError
 
 #: HiGHS elastic LP (2) + true IIS (4): an irreducible set
 IIS_STRATEGY = 6

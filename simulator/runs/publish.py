@@ -59,8 +59,8 @@ def publish(
     scenario_paths: list[Path], out_root: str | Path = "outputs/published", progress: Callable = _quiet, command=None
 ) -> list[Path]:
     """Solve each scenario and replace its published run; return the published folders."""
-    from . import pipeline
-    from .runs import write_run
+    from simulator.runs import pipeline
+    from simulator.runs.run_folder import write_run
 
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)

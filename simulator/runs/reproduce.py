@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import ReproduceError, SimulatorError
+from simulator.errors import ReproduceError, SimulatorError
 
 OBJECTIVE_RTOL = 1e-6  # relative tolerance on the objective (M CNY)
 VALUE_ATOL = 1e-6  # absolute tolerance on every numeric table value, in the column's unit
@@ -370,8 +370,8 @@ class Report:
 
 
 def _version_notes(manifest: dict) -> list[str]:
-    from .runs import code_identity, package_versions
-    from .solve import highs_version
+    from simulator.runs.run_folder import code_identity, package_versions
+    from simulator.solve.highs import highs_version
 
     notes = []
     recorded = manifest.get("versions") or {}
@@ -394,8 +394,8 @@ def reproduce(
     source: str | None = None,
 ) -> Report:
     """Reproduce the run in ``run_dir`` (a run folder or an unpacked bundle)."""
-    from . import pipeline
-    from .runs import write_run
+    from simulator.runs import pipeline
+    from simulator.runs.run_folder import write_run
 
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)

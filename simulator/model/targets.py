@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pyomo.environ as pyo
 
-from .errors import Problem, ScenarioError
+from simulator.errors import Problem, ScenarioError
 
 
 @dataclass

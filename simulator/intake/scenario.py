@@ -34,20 +34,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from .errors import Problem, ScenarioError
+from simulator.errors import Problem, ScenarioError
+from simulator.intake.schema_base import StrictModel
+from simulator.intake.sector_settings import SECTOR_SETTINGS
 
 Loc = tuple  # a path of keys / indices into the scenario mapping
 
 
 # --------------------------------------------------------------------------- schema
-
-
-class StrictModel(BaseModel):
-    """Base of every scenario schema: unknown keys are refused."""
-
-    model_config = ConfigDict(extra="forbid", strict=False, validate_default=True)
 
 
 class Years(StrictModel):
@@ -531,20 +527,20 @@ def _pydantic_problems(exc: ValidationError, scenario_loc: Loc, locations: dict,
 
 
 def _sector_problems(spec_dict: dict, locations: dict, top: Path) -> tuple[dict, list[Problem]]:
-    from .sectors import REGISTRY
-
     settings, problems = {}, []
     sectors = spec_dict.get("sectors") or {}
     if not isinstance(sectors, dict):
         return settings, problems
     for name, value in sectors.items():
         loc = ("sectors", name)
-        if name not in REGISTRY:
+        if name not in SECTOR_SETTINGS:
             problems.append(
-                Problem(_where(locations, loc, top), _dotted(loc), f"unknown sector '{name}'", "one of: " + ", ".join(sorted(REGISTRY)))
+                Problem(
+                    _where(locations, loc, top), _dotted(loc), f"unknown sector '{name}'", "one of: " + ", ".join(sorted(SECTOR_SETTINGS))
+                )
             )
             continue
-        schema = REGISTRY[name].Settings
+        schema = SECTOR_SETTINGS[name]
         try:
             settings[name] = schema.model_validate(value or {})
         except ValidationError as exc:

@@ -33,8 +33,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .charts import Labels, _rc, colour, save_charts
-from .errors import InputError, Problem
+from simulator.errors import InputError, Problem
+from simulator.results.charts import Labels, _rc, colour, save_charts
 
 TABLES = ["capacity", "costs", "emissions", "scorecard", "generation", "energy_use", "indicators"]
 
@@ -495,7 +495,7 @@ def compare_runs(folders, out: str | Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     table = difference_table(runs)
     table.to_csv(out / "difference.csv", index=False, float_format="%.9g", lineterminator="\n")
-    from .charts import ChartSet
+    from simulator.results.charts import ChartSet
 
     figs = compare_charts(runs)
     save_charts(ChartSet(figures=figs), out / "charts")
