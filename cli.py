@@ -156,6 +156,8 @@ def compare(
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
         return
+    for head in summary["headlines"]:
+        typer.echo(head.text())
     typer.echo(f"compared: {', '.join(summary['runs'])}")
     for label, value in summary["total_cost_pv"].items():
         typer.echo(f"  total cost (present value) {label}: {value:,.1f} M CNY")

@@ -106,3 +106,36 @@ def test_target_view_gives_a_run_without_targets_its_indicator_value(tmp_path):
     assert not row["has_target"] and row["value"] == 531.6 and row["target"] == 528.8
     assert not row["met"]  # 531.6 > 528.8 for a "<=" target
     assert np.isnan(row["shadow_price"])
+
+
+def test_headline_is_the_difference_of_the_two_runs_tables(two_runs, tmp_path):
+    base, ref = two_runs
+    result = CliRunner().invoke(cli.app, ["compare", str(base), str(ref), "--out", str(tmp_path / "cmp")])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("reference − baseline: ")
+    c0, c1 = (pd.read_csv(f / "costs.csv") for f in (base, ref))
+    e0, e1 = (pd.read_csv(f / "emissions.csv") for f in (base, ref))
+    i0, i1 = (pd.read_csv(f / "indicators.csv") for f in (base, ref))
+    d_pv = (c1["value_mcny"] * c1["discount_factor"]).sum() - (c0["value_mcny"] * c0["discount_factor"]).sum()
+    y = e0["year"].max()
+    d_co2 = e1.loc[e1["year"] == y, "value_mtco2"].sum() - e0.loc[e0["year"] == y, "value_mtco2"].sum()
+    fe = lambda i: i.loc[(i["indicator"] == "city.final_energy") & (i["year"] == y), "value"].sum()  # noqa: E731
+    from simulator.results import compare as compare_mod
+
+    (head,) = compare_mod.headlines(compare_mod.load_runs([base, ref]))
+    assert head.d_cost_pv_mcny == pytest.approx(d_pv, rel=1e-9)
+    assert head.d_co2_mt == pytest.approx(d_co2, rel=1e-9)
+    assert head.d_final_energy_mtce == pytest.approx(fe(i1) - fe(i0), rel=1e-9)
+    card = pd.read_csv(ref / "scorecard.csv")
+    assert head.n_targets == len(card) and head.targets_met == int(card["met"].sum())
+    avoided = e0["value_mtco2"].sum() - e1["value_mtco2"].sum()
+    assert head.cny_per_t_co2_avoided == pytest.approx(d_pv / avoided, rel=1e-9)  # M CNY / Mt = CNY/t
+    # the printed line carries the same numbers, with the sign that reads naturally (a cut is negative)
+    assert f"present-value cost {d_pv:+,.0f} M CNY" in first
+    assert f"CO2 in {y} {d_co2:+.2f} Mt" in first
+    table = pd.read_csv(tmp_path / "cmp" / "difference.csv")
+    assert {"energy use", "measure saving", "measure adopted", "cost per t CO2 avoided"} <= set(table["category"])
+    row = table[table["category"] == "cost per t CO2 avoided"].iloc[0]
+    assert row["diff_reference"] == pytest.approx(d_pv / avoided, rel=1e-6)
+    assert (tmp_path / "cmp" / "charts" / "compare_headline.png").is_file()

@@ -47,6 +47,9 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from simulator.results.i18n import Labels
 
 #: one colour per technology / flow / carrier / cost component, in every chart and run
 COLOURS: dict[str, str] = {
@@ -78,14 +81,24 @@ COLOURS: dict[str, str] = {
     # carriers
     "electricity": "#1f77b4",
     "coal": "#4d4d4d",
-    "coke": "#7f3f00",
-    "gas": "#9c755f",
+    "coke": "#8c564b",
+    "gas": "#ff9f1c",
     "oil": "#000000",
-    "diesel": "#6b4c2a",
-    "gasoline": "#b07aa1",
-    "jet_fuel": "#ff9da7",
-    "heat": "#e15759",
-    "hydrogen": "#76b7b2",
+    "diesel": "#9467bd",
+    "gasoline": "#e377c2",
+    "jet_fuel": "#bcbd22",
+    "heat": "#d62728",
+    "hydrogen": "#17becf",
+    # cost parts (costs chart, compare)
+    "cost:fuel": "#7f3f00",
+    "cost:electricity": "#1f77b4",
+    "cost:pv_storage": "#f2b701",
+    "cost:measures": "#2ca02c",
+    "cost:grid_plants": "#9467bd",
+    "cost:carbon": "#17becf",
+    "grid_expansion": "#8c564b",
+    "existing": "#555555",
+    "new": "#bbbbbb",
     "fuel": "#6b6b6b",
 }
 
@@ -128,95 +141,6 @@ def colour(name: str) -> str:
 
 # --------------------------------------------------------------------------- labels
 
-_ZH: dict[str, str] = {
-    # names
-    "pv_utility": "集中式光伏",
-    "pv_ci_rooftop": "工商业屋顶光伏",
-    "pv_public_rooftop": "公共建筑屋顶光伏",
-    "pv_residential_rooftop": "居民屋顶光伏",
-    "wind": "风电",
-    "biomass": "生物质发电",
-    "waste_to_energy": "垃圾发电",
-    "coal_chp": "燃煤热电",
-    "gas_ccgt": "燃气发电",
-    "import_grid": "电网购电",
-    "import_green": "绿电入汉",
-    "storage_battery_lfp": "磷酸铁锂储能",
-    "storage_discharge": "储能放电",
-    "storage_charge": "储能充电",
-    "storage": "储能",
-    "curtailment": "弃电",
-    "plant_opex": "电厂运维",
-    "carbon": "碳价",
-    "measures": "节能措施",
-    "fuel": "燃料",
-    "pv": "光伏",
-    "electricity": "电力",
-    "coal": "煤炭",
-    "coke": "焦炭",
-    "gas": "天然气",
-    "oil": "石油",
-    "diesel": "柴油",
-    "gasoline": "汽油",
-    "jet_fuel": "航空煤油",
-    "heat": "热力",
-    "hydrogen": "氢",
-    "power": "电力部门",
-    "steel": "钢铁",
-    "petrochemicals": "石化",
-    "buildings": "建筑",
-    "transport": "交通",
-    "other": "其他",
-    "city": "全市",
-    "demand": "用电负荷",
-    # titles and axes
-    "Capacity": "装机容量",
-    "PV capacity by class": "光伏装机（按类型）",
-    "Storage power": "储能功率",
-    "Storage energy": "储能容量",
-    "Import channels": "外购电通道",
-    "Electricity supply mix": "电力供应结构",
-    "Dispatch": "电力调度",
-    "summer day": "夏季典型日",
-    "winter day": "冬季典型日",
-    "hour of day": "小时",
-    "Final energy use by sector and carrier": "分部门分品种终端能源消费",
-    "Target scorecard": "目标完成情况",
-    "value as % of target": "完成值占目标值 (%)",
-    "met": "达成",
-    "missed": "未达成",
-    "shadow price": "影子价格",
-    "Marginal abatement cost curve": "边际减排成本曲线",
-    "adoption by": "采用截至",
-    "energy saved (Mtce/yr)": "节能量（万吨标煤/年 ×100）",
-    "cost (CNY per tce saved)": "成本（元/吨标煤）",
-    "adopted": "已采用",
-    "not adopted": "未采用",
-    "Cost by sector and component": "分部门分项成本",
-    "year": "年份",
-    "total": "合计",
-    "total demand": "总用电量",
-    "weight": "代表天数",
-    "days": "天",
-}
-
-_EN: dict[str, str] = {
-    "pv_utility": "PV utility",
-    "pv_ci_rooftop": "PV C&I rooftop",
-    "pv_public_rooftop": "PV public rooftop",
-    "pv_residential_rooftop": "PV residential rooftop",
-    "waste_to_energy": "waste to energy",
-    "coal_chp": "coal CHP",
-    "gas_ccgt": "gas CCGT",
-    "import_grid": "grid import",
-    "import_green": "green import",
-    "storage_battery_lfp": "battery (LFP)",
-    "storage_discharge": "storage discharge",
-    "storage_charge": "storage charge",
-    "plant_opex": "plant O&M",
-    "jet_fuel": "jet fuel",
-}
-
 _CJK_NAMES = (
     "Noto Sans CJK",
     "Noto Serif CJK",
@@ -253,24 +177,6 @@ def find_cjk_font() -> str | None:
             except (OSError, RuntimeError, ValueError):
                 continue
     return None
-
-
-@dataclass
-class Labels:
-    """Translates names and phrases for one language."""
-
-    lang: str = "en"
-
-    def __call__(self, key: str) -> str:
-        if self.lang == "zh":
-            if key in _ZH:
-                return _ZH[key]
-            if ":" in key:
-                return "：".join(self(part) for part in key.split(":"))
-            return key
-        if ":" in key:
-            return " – ".join(self(part) for part in key.split(":"))
-        return _EN.get(key, key.replace("_", " "))
 
 
 def resolve_lang(lang: str) -> tuple[str, str | None, list[str]]:
@@ -316,29 +222,65 @@ def _years_label(years) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
-def _title(fig: Figure, what: str, scenario: str, years, L: Labels) -> None:
-    fig.suptitle(f"{L(what)} — {scenario}, {_years_label(years)}", fontsize=13, fontweight="bold")
+def _title(fig: Figure, what: str, scenario: str, years, L: Labels, fontsize: float = 13) -> None:
+    fig.suptitle(f"{L(what)} — {L.scenario(scenario)}, {_years_label(years)}", fontsize=fontsize, fontweight="bold")
 
 
-def _stacked_bars(ax, wide: pd.DataFrame, L: Labels, width: float = 0.7) -> None:
-    """Stacked bars of a year × item frame; positive above zero, negative below."""
-    x = np.arange(len(wide.index))
+#: steps between labelled years, smallest first
+YEAR_STEPS = (1, 2, 5, 10, 20)
+
+
+def year_step(n_years: int, max_labels: int) -> int:
+    """The smallest step of :data:`YEAR_STEPS` that labels at most ``max_labels`` of ``n_years`` years.
+
+    Rule: 3 years at step 1; 37 years with 12 labels at step 5 (2024, 2029, …, 2059, 8 labels).
+    """
+    for step in YEAR_STEPS:
+        if int(np.ceil(n_years / step)) <= max_labels:
+            return step
+    return YEAR_STEPS[-1]
+
+
+def labelled(n_years: int, max_labels: int) -> np.ndarray:
+    """Boolean mask of the year positions that carry a tick label (and a value label)."""
+    step = year_step(n_years, max_labels)
+    return (np.arange(n_years) % step) == 0
+
+
+def _year_ticks(ax, years, max_labels: int = 12, x=None) -> np.ndarray:
+    """A tick at every year, a label every k-th (:func:`year_step`); returns the labelled mask."""
+    x = np.arange(len(years)) if x is None else np.asarray(x)
+    mask = labelled(len(years), max_labels)
+    ax.set_xticks(x, [str(int(y)) if m else "" for y, m in zip(years, mask, strict=True)])
+    return mask
+
+
+def _thousands(ax, axis: str = "y") -> None:
+    """Axis numbers with thousands separators (82,159 not 80000 vs 82,159)."""
+    fmt = FuncFormatter(lambda v, _pos: f"{v:,.0f}" if abs(v) >= 100 or v == 0 else f"{v:,.2g}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _stacked_bars(ax, wide: pd.DataFrame, L: Labels, width: float = 0.7, max_labels: int = 12, x=None, hatch_of=None) -> np.ndarray:
+    """Stacked bars of a year × item frame; positive above zero, negative below. Returns the labelled-year mask."""
+    x = np.arange(len(wide.index)) if x is None else np.asarray(x, dtype=float)
     pos = np.zeros(len(x))
     neg = np.zeros(len(x))
     for col in wide.columns:
         vals = wide[col].to_numpy(dtype=float)
         up = np.clip(vals, 0, None)
         down = np.clip(vals, None, 0)
+        kw = {"color": colour(col), "edgecolor": "white", "linewidth": 0.4}
+        if hatch_of is not None:
+            kw.update(hatch_of(col))
         if np.any(up > 0):
-            ax.bar(x, up, width, bottom=pos, color=colour(col), label=L(col), edgecolor="white", linewidth=0.4)
+            ax.bar(x, up, width, bottom=pos, label=L(col), **kw)
             pos += up
         if np.any(down < 0):
-            ax.bar(
-                x, down, width, bottom=neg, color=colour(col), label=None if np.any(up > 0) else L(col), edgecolor="white", linewidth=0.4
-            )
+            ax.bar(x, down, width, bottom=neg, label=None if np.any(up > 0) else L(col), **kw)
             neg += down
-    ax.set_xticks(x, [str(int(y)) for y in wide.index])
     ax.axhline(0, color="black", linewidth=0.6)
+    return _year_ticks(ax, list(wide.index), max_labels, x)
 
 
 def _legend_right(ax, ncol: int = 1, **kw) -> None:
@@ -363,20 +305,46 @@ def _fmt(v: float) -> str:
 # --------------------------------------------------------------------------- charts
 
 
-def plot_capacity(capacity: pd.DataFrame, scenario: str, lang: str = "en") -> Figure | None:
-    """PV by class (GW), storage power (GW) and energy (GWh), import channels (GW), by year."""
+def existing_and_new(capacity: pd.DataFrame) -> pd.DataFrame:
+    """Capacity split into what stood in the base year and what was built since (GW or GWh).
+
+    Per technology and unit: ``base = capacity[y0] − new_build[y0]`` (the base-year stock);
+    ``new[y] = Σ_{t ≤ y} new_build[t]`` clipped to ``[0, capacity[y]]``; ``existing[y] = capacity[y] − new[y]``
+    (the base-year stock still standing). Columns: technology, unit, year, existing, new.
+    """
+    cap = capacity[capacity["variable"] == "capacity"].groupby(["technology", "unit", "year"])["value"].sum()
+    built = capacity[capacity["variable"] == "new_build"].groupby(["technology", "unit", "year"])["value"].sum()
+    built = built.reindex(cap.index).fillna(0.0).clip(lower=0.0)
+    new = built.groupby(level=["technology", "unit"]).cumsum()
+    new = np.minimum(new, cap.clip(lower=0.0))
+    out = pd.DataFrame({"existing": cap - new, "new": new}).reset_index()
+    return out
+
+
+def plot_capacity(capacity: pd.DataFrame, scenario: str, lang: str = "en", base_year: int | None = None) -> Figure | None:
+    """PV by class (GW), storage power (GW) and energy (GWh), import channels (GW): the base year, then every planning year.
+
+    PV and storage bars are split into the base-year stock still standing (solid)
+    and what was built since (hatched, lighter); the base-year bar is
+    ``capacity − new_build`` of the first planning year.
+    """
     if capacity is None or capacity.empty:
         return None
     L = Labels(lang)
-    cap = capacity[capacity["variable"] == "capacity"]
-    years = sorted(cap["year"].unique())
+    split = existing_and_new(capacity)
+    years = sorted(split["year"].unique())
+    base = int(base_year) if base_year is not None else int(years[0]) - 1
+    first = split[split["year"] == years[0]].assign(year=base, existing=lambda f: f["existing"], new=0.0)
+    split = pd.concat([first, split], ignore_index=True)
+    all_years = [base, *years]
     panels = [
-        ("PV capacity by class", cap[cap["technology"].str.startswith("pv_") & (cap["unit"] == "GW")], "GW", True),
-        ("Storage power", cap[cap["technology"].str.startswith("storage_") & (cap["unit"] == "GW")], "GW", True),
-        ("Storage energy", cap[cap["technology"].str.startswith("storage_") & (cap["unit"] == "GWh")], "GWh", True),
-        ("Import channels", cap[cap["technology"].str.startswith("import_") & (cap["unit"] == "GW")], "GW", False),
+        ("PV capacity by class", split[split["technology"].str.startswith("pv_") & (split["unit"] == "GW")], "GW", True),
+        ("Storage power", split[split["technology"].str.startswith("storage_") & (split["unit"] == "GW")], "GW", True),
+        ("Storage energy", split[split["technology"].str.startswith("storage_") & (split["unit"] == "GWh")], "GWh", True),
+        ("Import channels", split[split["technology"].str.startswith("import_") & (split["unit"] == "GW")], "GW", False),
     ]
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8))
+    fig, axes = plt.subplots(2, 2, figsize=(13, 8.5))
+    max_labels = 8
     for ax, (what, frame, unit, stack) in zip(axes.ravel(), panels, strict=True):
         ax.set_title(f"{L(what)} ({unit})")
         ax.set_ylabel(unit)
@@ -384,26 +352,58 @@ def plot_capacity(capacity: pd.DataFrame, scenario: str, lang: str = "en") -> Fi
         if frame.empty:
             ax.text(0.5, 0.5, "—", transform=ax.transAxes, ha="center")
             continue
-        wide = frame.pivot_table(index="year", columns="technology", values="value", aggfunc="sum").reindex(years).fillna(0.0)
+        x = np.arange(len(all_years))
         if stack:
-            _stacked_bars(ax, wide, L)
-            totals = wide.sum(axis=1).to_numpy()
-            for i, t in enumerate(totals):
-                ax.text(i, t, _fmt(t), ha="center", va="bottom", fontsize=8.5)
-            ax.set_ylim(0, max(totals.max() * 1.15, 1e-6))
+            pos = np.zeros(len(x))
+            for tech in sorted(frame["technology"].unique()):
+                f = frame[frame["technology"] == tech].set_index("year").reindex(all_years).fillna(0.0)
+                for part, hatch, shade in (("existing", None, 0.0), ("new", "///", 0.45)):
+                    vals = f[part].to_numpy(dtype=float)
+                    ax.bar(
+                        x,
+                        vals,
+                        0.7,
+                        bottom=pos,
+                        color=_lighten(colour(tech), shade),
+                        hatch=hatch,
+                        edgecolor="white",
+                        linewidth=0.4,
+                        label=L(tech) if part == "existing" else None,
+                    )
+                    pos += vals
+            mask = _year_ticks(ax, all_years, max_labels, x)
+            for i in np.flatnonzero(mask):
+                ax.text(x[i], pos[i], _fmt(pos[i]), ha="center", va="bottom", fontsize=8.5)
+            ax.set_ylim(0, max(pos.max() * 1.15, 1e-6))
         else:
-            x = np.arange(len(years))
+            wide = frame.pivot_table(index="year", columns="technology", values="existing", aggfunc="sum")
+            wide = wide.add(frame.pivot_table(index="year", columns="technology", values="new", aggfunc="sum"), fill_value=0.0)
+            wide = wide.reindex(all_years).fillna(0.0)
             n = len(wide.columns)
             w = 0.8 / max(n, 1)
+            mask = _year_ticks(ax, all_years, max_labels, x)
             for j, col in enumerate(wide.columns):
                 vals = wide[col].to_numpy()
                 ax.bar(x + (j - (n - 1) / 2) * w, vals, w, color=colour(col), label=L(col))
-                for xi, v in zip(x, vals, strict=True):
-                    ax.text(xi + (j - (n - 1) / 2) * w, v, _fmt(v), ha="center", va="bottom", fontsize=8)
-            ax.set_xticks(x, [str(y) for y in years])
+                if len(all_years) <= 6:
+                    for xi, v in zip(x, vals, strict=True):
+                        ax.text(xi + (j - (n - 1) / 2) * w, v, _fmt(v), ha="center", va="bottom", fontsize=8)
             ax.set_ylim(0, max(wide.to_numpy().max() * 1.15, 1e-6))
-        _legend_right(ax)
-    _title(fig, "Capacity", scenario, years, L)
+        ax.axvspan(-0.5, 0.5, color="#eeeeee", zorder=0)
+        handles, labels = ax.get_legend_handles_labels()
+        if stack:
+            handles = [
+                *handles[::-1],
+                Patch(facecolor="#777777", label=L("existing")),
+                Patch(facecolor="#dddddd", hatch="///", label=L("new")),
+            ]
+            labels = [*labels[::-1], L("existing"), L("new")]
+        else:
+            handles, labels = handles[::-1], labels[::-1]
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    fig.suptitle(
+        f"{L('Capacity')} — {L.scenario(scenario)}, {L('base year')} {base} + {_years_label(years)}", fontsize=13, fontweight="bold"
+    )
     fig.tight_layout()
     return fig
 
@@ -413,26 +413,36 @@ def _loads(frame: pd.DataFrame, key: str) -> pd.Series:
 
 
 def plot_supply_mix(generation: pd.DataFrame, scenario: str, lang: str = "en") -> Figure | None:
-    """Electricity supply by source and year (TWh/yr); total demand marked."""
+    """Electricity supply by source and year (TWh/yr), PV summed over its classes and on top; total demand as a black bar.
+
+    Storage discharge is not supply (it returns what was charged); curtailment is not supplied.
+    """
     if generation is None or generation.empty:
         return None
     L = Labels(lang)
     g = generation
     years = sorted(g["year"].unique())
     skip = g["source"].str.startswith("load_") | g["source"].isin(["storage_charge", "storage_discharge", "curtailment"])
-    supply = g[~skip].pivot_table(index="year", columns="source", values="value_twh", aggfunc="sum").reindex(years).fillna(0.0)
+    s = g[~skip].assign(source=lambda f: f["source"].where(~f["source"].str.startswith("pv_"), "pv"))
+    supply = s.pivot_table(index="year", columns="source", values="value_twh", aggfunc="sum").reindex(years).fillna(0.0)
     supply = supply.loc[:, supply.abs().sum() > 1e-9]
-    order = supply.sum().sort_values(ascending=False).index
+    order = [c for c in supply.sum().sort_values(ascending=False).index if c != "pv"] + (["pv"] if "pv" in supply else [])
     supply = supply[order]
     demand = -_loads(g, "source").groupby("year")["value_twh"].sum().reindex(years).fillna(0.0)
-    fig, ax = plt.subplots(figsize=(11, 6))
-    _stacked_bars(ax, supply, L, width=0.6)
+    fig, ax = plt.subplots(figsize=(12, 6.5))
+    mask = _stacked_bars(ax, supply, L, width=0.6)
     x = np.arange(len(years))
-    ax.scatter(x, demand.to_numpy(), marker="D", s=50, color="black", zorder=5, label=L("total demand"))
+    ax.hlines(demand.to_numpy(), x - 0.42, x + 0.42, color="black", linewidth=2.5, zorder=5, label=L("total demand"))
     totals = supply.sum(axis=1).to_numpy()
-    for i, t in enumerate(totals):
-        ax.text(i, t * 1.01, f"{_fmt(t)} TWh", ha="center", va="bottom", fontsize=9)
-    ax.set_ylim(0, max(totals.max(), demand.max()) * 1.12)
+    pv = supply["pv"].to_numpy() if "pv" in supply else np.zeros(len(x))
+    top = np.maximum(totals, demand.to_numpy())
+    few = len(years) <= 6
+    for i in np.flatnonzero(mask):
+        text = f"{_fmt(totals[i])} TWh"
+        if few:
+            text += f"\n{L('total demand')} {_fmt(demand.iloc[i])}\n{L('of which PV')} {_fmt(pv[i])} ({100 * pv[i] / max(totals[i], 1e-9):.1f} %)"
+        ax.text(x[i], top[i] * 1.01, text, ha="center", va="bottom", fontsize=8.5 if few else 7.5)
+    ax.set_ylim(0, top.max() * (1.25 if few else 1.1))
     ax.set_ylabel("TWh/yr")
     ax.set_xlabel(L("year"))
     _legend_right(ax)
@@ -494,26 +504,35 @@ def plot_dispatch(dispatch: pd.DataFrame, scenario: str, lang: str = "en", year:
         demand = -wide[[f for f in loads if f in wide]].sum(axis=1)
         (line,) = ax.plot(hours, demand.to_numpy(), color="black", linewidth=2, label=L("demand"))
         handles[L("demand")] = line
+        if "storage_charge" in wide:  # what the supply above zero covers: demand plus charging (the rest is curtailed)
+            charging = demand - np.clip(wide["storage_charge"], None, 0)
+            (line2,) = ax.plot(hours, charging.to_numpy(), color="black", linewidth=1.5, linestyle="--", label=L("demand + charging"))
+            handles[L("demand + charging")] = line2
         ax.axhline(0, color="black", linewidth=0.6)
         weight_days = dd["weight_h"].iloc[0] if not dd.empty else 0
-        day_label = (pd.Timestamp(year, 1, 1) + pd.Timedelta(days=int(day) - 1)).strftime("%d %b")
-        ax.set_title(f"{L(season)}: {day_label} (day {day}, {L('weight')} {weight_days:g} {L('days')}), {year}")
+        date = pd.Timestamp(year, 1, 1) + pd.Timedelta(days=int(day) - 1)
+        if lang == "zh":
+            ax.set_title(f"{L(season)}：{date.month}月{date.day}日（第{day}天，{L('weight')} {weight_days:g} {L('days')}），{year}")
+        else:
+            ax.set_title(f"{L(season)}: {date.strftime('%d %b')} (day {day}, {L('weight')} {weight_days:g} {L('days')}), {year}")
         ax.set_xlabel(f"{L('hour of day')} (h)")
         ax.set_xticks(range(0, 25, 3))
         ax.set_xlim(0, 23)
     axes[0].set_ylabel("GW")
     fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=min(6, len(handles)), frameon=False)
-    fig.suptitle(f"{L('Dispatch')} — {scenario}, {year} (GW)", fontsize=13, fontweight="bold")
+    fig.suptitle(f"{L('Dispatch')} — {L.scenario(scenario)}, {year} (GW)", fontsize=13, fontweight="bold")
     rows = int(np.ceil(len(handles) / 6))
     fig.tight_layout(rect=(0, 0.04 + 0.035 * rows, 1, 1))
     return fig
 
 
 def plot_energy_use(energy_use: pd.DataFrame, scenario: str, lang: str = "en", kgce_per_kwh: float = 0.1229) -> Figure | None:
-    """Final energy use by sector (panels), carrier (stack) and year (Mtce/yr).
+    """Final energy use by end-use sector (panels), carrier (stack) and year (Mtce/yr); fuel for power generation apart.
 
     Electricity (TWh) is converted at ``kgce_per_kwh`` (1 TWh × 0.1229 kgce/kWh
-    = 0.1229 Mtce); the baseline use without measures is marked ◇.
+    = 0.1229 Mtce); the use without measures is marked ◇. The power sector's
+    panel is fuel burnt for generation, which is not final energy, and comes last
+    with its own title.
     """
     if energy_use is None or energy_use.empty:
         return None
@@ -522,35 +541,43 @@ def plot_energy_use(energy_use: pd.DataFrame, scenario: str, lang: str = "en", k
     factor = np.where(e["unit"] == "TWh", kgce_per_kwh, 1.0)
     e["mtce"] = e["value"] * factor
     e["base_mtce"] = e["baseline"] * factor if "baseline" in e else np.nan
-    sectors = list(dict.fromkeys(e.sort_values("sector")["sector"]))
+    sectors = sorted(e["sector"].unique(), key=lambda s: (s == "power", s))
     years = sorted(e["year"].unique())
     n = len(sectors)
     ncols = min(3, n)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols + 2, 4.2 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.8 * ncols + 2, 4.2 * nrows), squeeze=False)
     handles = {}
     for ax, sector in zip(axes.ravel(), sectors, strict=False):
         s = e[e["sector"] == sector]
         wide = s.pivot_table(index="year", columns="carrier", values="mtce", aggfunc="sum").reindex(years).fillna(0.0)
         wide = wide[wide.abs().sum().sort_values(ascending=False).index]
-        _stacked_bars(ax, wide, L, width=0.6)
+        _stacked_bars(ax, wide, L, width=0.6, max_labels=6)
         base = s.groupby("year")["base_mtce"].sum().reindex(years).to_numpy()
         if np.nansum(np.abs(base)) > 1e-9 and np.any(np.abs(base - wide.sum(axis=1).to_numpy()) > 1e-6):
-            label = "baseline (no measures)" if lang == "en" else "基准（无措施）"
-            ax.scatter(np.arange(len(years)), base, marker="D", facecolor="none", edgecolor="black", zorder=5, label=label)
-        note = " (fuel for generation)" if sector == "power" and lang == "en" else ("（发电用燃料）" if sector == "power" else "")
-        ax.set_title(f"{L(sector)}{note}")
+            ax.scatter(
+                np.arange(len(years)),
+                base,
+                marker="D",
+                s=20 if len(years) > 12 else 36,
+                facecolor="none",
+                edgecolor="black",
+                zorder=5,
+                label=L("baseline (no measures)"),
+            )
+        if sector == "power":
+            ax.set_title(L("fuel for power generation (not final energy)"), fontsize=10, color="#444444", style="italic")
+        else:
+            ax.set_title(L(sector))
         ax.set_ylabel("Mtce/yr")
         ax.set_xlabel(L("year"))
         for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
             handles.setdefault(lab, h)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
-    fig.legend(
-        list(handles.values()), list(handles.keys()), loc="center right", frameon=False, title="carrier" if lang == "en" else "能源品种"
-    )
+    fig.legend(list(handles.values()), list(handles.keys()), loc="center right", frameon=False, title=L("carrier"))
     fig.suptitle(
-        f"{L('Final energy use by sector and carrier')} — {scenario}, {_years_label(years)} (Mtce/yr; electricity at {kgce_per_kwh:g} kgce/kWh)",
+        f"{L('Energy use')} — {L.scenario(scenario)}, {_years_label(years)}\n(Mtce/yr; {L('electricity at')} {kgce_per_kwh:g} kgce/kWh)",
         fontsize=12,
         fontweight="bold",
     )
@@ -558,16 +585,35 @@ def plot_energy_use(energy_use: pd.DataFrame, scenario: str, lang: str = "en", k
     return fig
 
 
+def clause_key(clause) -> tuple:
+    """Sort key of a clause id in document order: ``II.5.10`` after ``II.5.2``; no clause last."""
+    roman = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+    text = "" if clause is None or (isinstance(clause, float) and np.isnan(clause)) else str(clause)
+    if not text:
+        return (1, ())
+    parts = []
+    for p in text.split("."):
+        parts.append(roman.get(p, int(p) if p.isdigit() else 99))
+    return (0, tuple(parts))
+
+
+def in_clause_order(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Scorecard rows in the policy's clause order (scenario order within a clause)."""
+    c = scorecard.reset_index(drop=True)
+    order = sorted(range(len(c)), key=lambda i: (clause_key(c["clause"].iloc[i] if "clause" in c else None), i))
+    return c.iloc[order].reset_index(drop=True)
+
+
 def plot_scorecard(scorecard: pd.DataFrame, scenario: str, lang: str = "en") -> Figure | None:
-    """Each target's value as % of its target (100 % = target), met or missed, with its shadow price."""
+    """Each target's value as % of its target (100 % = target), met or missed, with its shadow price; in clause order."""
     if scorecard is None or scorecard.empty:
         return None
     L = Labels(lang)
-    c = scorecard.reset_index(drop=True)
+    c = in_clause_order(scorecard)
     pct = np.where(np.abs(c["target"]) > 1e-12, 100.0 * c["value"] / c["target"].where(c["target"] != 0, np.nan), np.nan)
     met = c["met"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
     n = len(c)
-    fig, ax = plt.subplots(figsize=(13, 1.0 + 0.75 * n))
+    fig, ax = plt.subplots(figsize=(13, 1.0 + 0.55 * n))
     y = np.arange(n)[::-1]
     shown = np.nan_to_num(np.clip(pct, 0, 200), nan=0.0)
     ax.barh(y, shown, 0.6, color=np.where(met, "#2ca02c", "#d62728"))
@@ -575,19 +621,20 @@ def plot_scorecard(scorecard: pd.DataFrame, scenario: str, lang: str = "en") -> 
     word = {">=": "≥", "<=": "≤", "==": "="}
     for i, r in c.iterrows():
         status = L("met") if met[i] else L("missed")
+        when = f"{r['year']}{L('in')}" if lang == "zh" else f"in {r['year']}"
         ax.text(
             min(shown[i], 200) + 2,
             y[i],
-            f"{_fmt(r['value'])} {r['unit']} ({word.get(r['sense'], r['sense'])} {_fmt(r['target'])} {r['unit']} in {r['year']}): {status}; "
+            f"{_fmt(r['value'])} {r['unit']} ({word.get(r['sense'], r['sense'])} {_fmt(r['target'])} {r['unit']} {when}): {status}; "
             f"{L('shadow price')} {_fmt(r['shadow_price'])} {r['shadow_price_unit']}",
             va="center",
             fontsize=8.5,
         )
-    labels = [f"{r['id']} ({r['clause']})" if r["clause"] else r["id"] for _, r in c.iterrows()]
+    labels = [f"{L(r['id'])} ({r['clause']})" if r["clause"] else L(r["id"]) for _, r in c.iterrows()]
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 420)
     ax.set_xticks([0, 50, 100, 150, 200])
-    ax.set_xlabel(f"{L('value as % of target')} (%, ≥ 200 % clipped)")
+    ax.set_xlabel(f"{L('value as % of target')} (%, {L('clipped')})")
     ax.grid(axis="y", visible=False)
     ax.legend(
         handles=[Patch(color="#2ca02c", label=L("met")), Patch(color="#d62728", label=L("missed"))],
@@ -595,164 +642,197 @@ def plot_scorecard(scorecard: pd.DataFrame, scenario: str, lang: str = "en") -> 
         frameon=False,
     )
     years = c["year"].unique()
-    fig.suptitle(f"{L('Target scorecard')} — {scenario}, {_years_label(years)}", fontsize=13, fontweight="bold")
+    fig.suptitle(f"{L('Target scorecard')} — {L.scenario(scenario)}, {_years_label(years)}", fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
-def _macc_frame(measures: pd.DataFrame | None, catalogue: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Per measure: saving (Mtce/yr), cost (CNY per tce), adopted (bool); None when the tables lack them."""
+def macc_frame(measures: pd.DataFrame | None, catalogue: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Per measure: potential saving, adopted saving (Mtce/yr), net cost (CNY per tce saved); None without a catalogue.
 
-    def pick(frame, *keys, avoid=()):
-        for col in frame.columns:
-            low = col.lower()
-            if all(k in low for k in keys) and not any(a in low for a in avoid):
-                return col
+    ``potential`` is the catalogue's ``remaining_potential_saving_mtce_per_yr``
+    ((potential − existing) × saving per unit); ``adopted`` is measures.csv's
+    ``saving_total_mtce_per_yr`` in the last planning year (the saving of what
+    the plan adopts beyond the existing level), capped at the potential.
+    """
+    if catalogue is None or catalogue.empty or "measure" not in catalogue.columns:
         return None
-
-    if catalogue is not None and not catalogue.empty and {"measure", "potential", "saving_mtce_per_unit_yr"} <= set(catalogue.columns):
-        cost_col = "net_cost_cny_per_tce" if "net_cost_cny_per_tce" in catalogue.columns else pick(catalogue, "per_tce")
-        if cost_col is not None:
-            keys = [k for k in ("sector", "measure") if k in catalogue.columns]
-            agg = catalogue[keys].copy()
-            if "remaining_potential_saving_mtce_per_yr" in catalogue.columns:  # as the measures engineer computes it
-                agg["saving"] = catalogue["remaining_potential_saving_mtce_per_yr"]
-            else:
-                agg["saving"] = (catalogue["potential"] - catalogue.get("existing", 0.0)) * catalogue["saving_mtce_per_unit_yr"]
-            agg["cost"] = catalogue[cost_col]
-            agg["adopted"] = False
-            if measures is not None and not measures.empty and "adopted" in measures.columns:
-                last = measures[measures["year"] == measures["year"].max()].set_index(keys)["adopted"]
-                existing = catalogue.set_index(keys)["existing"] if "existing" in catalogue.columns else 0.0
-                new = (last - existing).reindex(catalogue.set_index(keys).index)
-                agg["adopted"] = (new.fillna(0.0) > 1e-9).to_numpy()
-            agg = agg[agg["saving"] > 1e-12].dropna(subset=["cost"])
-            if not agg.empty:
-                return agg
-    frames = [f for f in (catalogue, measures) if f is not None and not f.empty]
-    for frame in frames:
-        cost_col = pick(frame, "per_tce")
-        save_col = pick(frame, "saving", "mtce") or pick(frame, "saving", "tce", avoid=("per_tce",))
-        if cost_col is None or save_col is None:
-            continue
-        f = frame
-        if "year" in f.columns:
-            f = f[f["year"] == f["year"].max()]
-        keys = [k for k in ("sector", "measure") if k in f.columns]
-        if "measure" not in keys:
-            continue
-        agg = f.groupby(keys, as_index=False).agg(saving=(save_col, "sum"), cost=(cost_col, "mean"))
-        scale = 1e-6 if "mtce" not in save_col.lower() else 1.0
-        agg["saving"] = agg["saving"] * scale
-        adopted = None
-        if measures is not None and not measures.empty and "adopted" in measures.columns:
-            m = measures[measures["year"] == measures["year"].max()] if "year" in measures.columns else measures
-            new = m.groupby(keys)["new"].sum() if "new" in m.columns else None
-            adopted_units = m.groupby(keys)["adopted"].sum()
-            adopted = adopted_units > 1e-9 if new is None else (m.groupby(keys)["adopted"].sum() > 1e-9)
-        agg["adopted"] = (
-            [bool(adopted.get(tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]], False)) for _, r in agg.iterrows()]
-            if adopted is not None
-            else True
-        )
-        agg = agg[agg["saving"].abs() > 1e-12].dropna(subset=["cost"])
-        if not agg.empty:
-            return agg
-    return None
+    cost_col = "net_cost_cny_per_tce" if "net_cost_cny_per_tce" in catalogue.columns else None
+    if cost_col is None:
+        return None
+    keys = [k for k in ("sector", "measure") if k in catalogue.columns]
+    agg = catalogue[keys].copy()
+    if "remaining_potential_saving_mtce_per_yr" in catalogue.columns:
+        agg["potential"] = catalogue["remaining_potential_saving_mtce_per_yr"].to_numpy(dtype=float)
+    elif {"potential", "saving_mtce_per_unit_yr"} <= set(catalogue.columns):
+        agg["potential"] = ((catalogue["potential"] - catalogue.get("existing", 0.0)) * catalogue["saving_mtce_per_unit_yr"]).to_numpy()
+    else:
+        return None
+    agg["cost"] = catalogue[cost_col].to_numpy(dtype=float)
+    agg["adopted"] = 0.0
+    if measures is not None and not measures.empty and "saving_total_mtce_per_yr" in measures.columns:
+        last = measures[measures["year"] == measures["year"].max()].groupby(keys)["saving_total_mtce_per_yr"].sum()
+        agg["adopted"] = last.reindex(pd.MultiIndex.from_frame(agg[keys]) if len(keys) > 1 else agg[keys[0]]).fillna(0.0).to_numpy()
+    elif "adopted_saving_mtce_per_yr" in catalogue.columns:
+        agg["adopted"] = catalogue["adopted_saving_mtce_per_yr"].to_numpy(dtype=float)
+    agg["adopted"] = np.clip(agg["adopted"], 0.0, np.maximum(agg["potential"], 0.0))
+    agg = agg[agg["potential"] > 1e-12].dropna(subset=["cost"])
+    return agg.reset_index(drop=True) if not agg.empty else None
 
 
 def plot_macc(measures: pd.DataFrame | None, scenario: str, lang: str = "en", catalogue: pd.DataFrame | None = None) -> Figure | None:
-    """Marginal abatement cost curve: cost per tce saved (CNY/tce) against energy saved (Mtce/yr).
+    """Energy-saving cost curve: net cost per tce saved (CNY/tce) against energy saved at full potential (Mtce/yr).
 
-    Bars sorted by cost; width = the measure's saving from its existing
-    level to full potential (catalogue ``remaining_potential_saving_mtce_per_yr``), cost = net cost per tce saved
-    (annuity + opex − fuel saved); measures adopted beyond their existing
-    level by the last year are filled, others hatched. None when no measure has a saving and a cost per tce.
+    Bars sorted by cost; width = the measure's saving from its existing level to
+    full potential; the filled part of each bar = the saving the plan adopts by
+    the last year (measures.csv), the hatched rest = potential not adopted.
+    It is an energy-saving curve, not a CO2 abatement curve. Bars are numbered
+    and named in the key beside the plot. None without a measure catalogue.
     """
-    agg = _macc_frame(measures, catalogue)
+    agg = macc_frame(measures, catalogue)
     if agg is None:
         return None
     L = Labels(lang)
-    agg = agg.sort_values("cost").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(13, 6.5))
+    agg = agg.sort_values(["cost", "measure"]).reset_index(drop=True)
+    fig, (ax, key) = plt.subplots(1, 2, figsize=(15, 7.5), gridspec_kw={"width_ratios": [2.3, 1]})
     x0 = 0.0
-    label_sector = "sector" in agg.columns
-    for _, r in agg.iterrows():
-        w = abs(r["saving"])
-        col = colour(r["sector"]) if label_sector else "#4c78a8"
+    total = agg["potential"].sum()
+    for i, r in agg.iterrows():
+        col = colour(r["sector"]) if "sector" in agg.columns else "#4c78a8"
+        ax.bar(x0, r["cost"], r["adopted"], align="edge", color=col, edgecolor=col, linewidth=0.8)
         ax.bar(
-            x0,
+            x0 + r["adopted"],
             r["cost"],
-            w,
+            r["potential"] - r["adopted"],
             align="edge",
-            color=col if r["adopted"] else "white",
+            color="white",
             edgecolor=col,
-            hatch=None if r["adopted"] else "///",
-            linewidth=1,
+            hatch="///",
+            linewidth=0.8,
         )
-        if w > 0.02 * max(agg["saving"].abs().sum(), 1e-12):
-            ax.text(x0 + w / 2, r["cost"], r["measure"], rotation=90, ha="center", va="bottom" if r["cost"] >= 0 else "top", fontsize=7.5)
-        x0 += w
+        if r["potential"] > 0.012 * total:
+            ax.text(x0 + r["potential"] / 2, r["cost"], str(i + 1), ha="center", va="bottom" if r["cost"] >= 0 else "top", fontsize=7.5)
+        x0 += r["potential"]
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xlim(0, x0 * 1.02)
-    ax.set_xlabel(L("energy saved (Mtce/yr)") if lang == "zh" else "energy saved (Mtce/yr)")
-    ax.set_ylabel(L("cost (CNY per tce saved)") if lang == "zh" else "cost (CNY per tce saved)")
+    ax.set_xlabel(f"{L('energy saved')} (Mtce/yr)")
+    ax.set_ylabel(f"{L('cost per tce saved')} (CNY/tce)")
+    _thousands(ax)
     handles = [
         Patch(facecolor="#888888", label=L("adopted")),
         Patch(facecolor="white", edgecolor="#888888", hatch="///", label=L("not adopted")),
     ]
-    if label_sector:
+    if "sector" in agg.columns:
         handles += [Patch(color=colour(s), label=L(s)) for s in sorted(agg["sector"].unique())]
-    ax.legend(handles=handles, loc="upper left", frameon=False)
+    ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8.5)
     lo, hi = agg["cost"].min(), agg["cost"].max()
     span = max(hi - min(lo, 0), 1.0)
     ax.set_ylim(min(lo, 0) - 0.1 * span, hi + 0.35 * span)
+    key.axis("off")
+    lines = [f"{i + 1:>2}  {L(r['measure'])}" for i, r in agg.iterrows()]
+    fs = 8 if len(lines) <= 45 else 6.5
+    key.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", fontsize=fs, transform=key.transAxes, linespacing=1.25)
     years = sorted(measures["year"].unique()) if measures is not None and "year" in measures else []
     when = f", {L('adoption by')} {years[-1]}" if years else ""
-    fig.suptitle(f"{L('Marginal abatement cost curve')} — {scenario}{when}", fontsize=13, fontweight="bold")
+    fig.suptitle(f"{L('Energy-saving cost curve')} — {L.scenario(scenario)}{when}", fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
+#: cost parts of the costs chart: (sector, component) → part; at most six parts
+COST_PARTS = ("cost:fuel", "cost:electricity", "cost:grid_plants", "cost:carbon", "cost:pv_storage", "cost:measures")
+
+
+def cost_part(sector: str, component: str) -> str:
+    """The named part (of :data:`COST_PARTS`) a sector's cost component belongs to."""
+    if component == "fuel":
+        return "cost:fuel"
+    if component in ("import_grid", "import_green"):
+        return "cost:electricity"
+    if component in ("pv", "storage"):
+        return "cost:pv_storage"
+    if component == "measures":
+        return "cost:measures"
+    if component == "carbon":
+        return "cost:carbon"
+    return "cost:grid_plants"
+
+
+def cost_parts(costs: pd.DataFrame) -> pd.DataFrame:
+    """Year × part (M CNY/yr, undiscounted), parts in :data:`COST_PARTS` order, empty parts dropped."""
+    c = costs.assign(part=[cost_part(s, k) for s, k in zip(costs["sector"], costs["component"], strict=True)])
+    wide = c.pivot_table(index="year", columns="part", values="value_mcny", aggfunc="sum").fillna(0.0)
+    return wide[[p for p in COST_PARTS if p in wide.columns and wide[p].abs().sum() > 1e-6]]
+
+
+#: what the plan invests in (right panel of the costs chart): item → (sector filter, component)
+INVESTED = {
+    "pv": ("power", "pv"),
+    "storage": ("power", "storage"),
+    "measures": (None, "measures"),
+    "grid_expansion": ("power", "grid_expansion"),
+}
+
+
 def plot_costs(costs: pd.DataFrame, scenario: str, lang: str = "en") -> Figure | None:
-    """Cost by sector and component and year (M CNY/yr, undiscounted, base-year prices)."""
+    """Cost by part and year (M CNY/yr, undiscounted, base-year prices): six named parts; what the plan invests in on its own scale.
+
+    Left: the whole cost in at most six parts (:data:`COST_PARTS`), total written
+    above. Right: PV, storage, energy-saving measures and grid reinforcement,
+    the parts the policy changes, which are slivers on the left's scale.
+    """
     if costs is None or costs.empty:
         return None
     L = Labels(lang)
-    c = costs.assign(item=costs["sector"] + ":" + costs["component"])
-    years = sorted(c["year"].unique())
-    wide = c.pivot_table(index="year", columns="item", values="value_mcny", aggfunc="sum").reindex(years).fillna(0.0)
-    wide = wide.loc[:, wide.abs().sum() > 1e-6]
+    years = sorted(costs["year"].unique())
+    wide = cost_parts(costs).reindex(years).fillna(0.0)
     if wide.empty:
         return None
-    wide = wide[wide.abs().sum().sort_values(ascending=False).index]
-    fig, ax = plt.subplots(figsize=(12, 6.5))
-    # one colour per component; sectors keep it by component (power:fuel and steel:fuel differ by hatch)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(15, 6.5), gridspec_kw={"width_ratios": [1.4, 1]})
+    mask = _stacked_bars(ax, wide, L, width=0.6)
     x = np.arange(len(years))
-    pos = np.zeros(len(x))
-    neg = np.zeros(len(x))
-    hatches = ["", "//", "..", "xx", "\\\\", "++", "oo"]
-    sector_hatch = {s: hatches[i % len(hatches)] for i, s in enumerate(sorted(c["sector"].unique(), key=lambda s: (s != "power", s)))}
-    for col in wide.columns:
-        sector, comp = col.split(":", 1)
-        vals = wide[col].to_numpy()
-        up, down = np.clip(vals, 0, None), np.clip(vals, None, 0)
-        kw = {"color": colour(col if sector != "power" else comp), "hatch": sector_hatch[sector], "edgecolor": "white", "linewidth": 0.4}
-        ax.bar(x, up, 0.6, bottom=pos, label=L(col), **kw)
-        pos += up
-        if np.any(down < 0):
-            ax.bar(x, down, 0.6, bottom=neg, **kw)
-            neg += down
+    pos = wide.clip(lower=0).sum(axis=1).to_numpy()
+    neg = wide.clip(upper=0).sum(axis=1).to_numpy()
     total = wide.sum(axis=1).to_numpy()
-    for i, t in enumerate(total):
-        ax.text(i, pos[i] * 1.01, f"{L('total')} {t:,.0f}", ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(x, [str(y) for y in years])
+    few = len(years) <= 6
+    for i in np.flatnonzero(mask):
+        ax.text(
+            x[i],
+            pos[i] * 1.01,
+            f"{L('total')} {total[i]:,.0f}" if few else f"{total[i]:,.0f}",
+            ha="center",
+            va="bottom",
+            fontsize=9 if few else 7,
+        )
     ax.set_ylim(min(neg.min() * 1.1, 0), pos.max() * 1.12)
-    ax.set_ylabel(f"M CNY/yr ({'undiscounted' if lang == 'en' else '未折现'})")
+    ax.set_ylabel(f"M CNY/yr ({L('undiscounted')})")
     ax.set_xlabel(L("year"))
-    ax.axhline(0, color="black", linewidth=0.6)
-    _legend_right(ax)
-    _title(fig, "Cost by sector and component", scenario, years, L)
+    ax.set_title(L("Cost by part"))
+    _thousands(ax)
+    _legend_right(ax, fontsize=8)
+    inv = {}
+    for item, (sector, comp) in INVESTED.items():
+        sel = costs[(costs["component"] == comp) & ((costs["sector"] == sector) if sector else True)]
+        inv[item] = sel.groupby("year")["value_mcny"].sum().reindex(years).fillna(0.0)
+    inv = pd.DataFrame(inv)
+    inv = inv.loc[:, inv.abs().sum() > 1e-6]
+    if not inv.empty:
+        inv_colours = {"pv": "#f2b701", "storage": "#8e44ad", "measures": "#2ca02c", "grid_expansion": "#8c564b"}
+        mask2 = _year_ticks(ax2, years, 8)
+        pos2 = np.zeros(len(x))
+        for item in inv.columns:
+            vals = inv[item].clip(lower=0).to_numpy()
+            ax2.bar(x, vals, 0.6, bottom=pos2, color=inv_colours.get(item, colour(item)), label=L(item), edgecolor="white", linewidth=0.4)
+            pos2 += vals
+        for i in np.flatnonzero(mask2):
+            ax2.text(x[i], pos2[i] * 1.01, f"{pos2[i]:,.0f}", ha="center", va="bottom", fontsize=8 if few else 7)
+        ax2.set_ylim(0, max(pos2.max() * 1.15, 1e-6))
+        _thousands(ax2)
+        _legend_right(ax2, fontsize=8)
+    ax2.set_title(L("Investment-driven parts"))
+    ax2.set_ylabel(f"M CNY/yr ({L('undiscounted')})")
+    ax2.set_xlabel(L("year"))
+    _title(fig, "Cost by part", scenario, years, L)
     fig.tight_layout()
     return fig
 
@@ -774,13 +854,18 @@ CHART_NAMES = ("capacity", "supply_mix", "dispatch", "energy_use", "scorecard", 
 
 
 def make_charts(
-    tables: dict[str, pd.DataFrame], scenario: str, lang: str = "en", kgce_per_kwh: float = 0.1229, only: tuple[str, ...] | None = None
+    tables: dict[str, pd.DataFrame],
+    scenario: str,
+    lang: str = "en",
+    kgce_per_kwh: float = 0.1229,
+    only: tuple[str, ...] | None = None,
+    base_year: int | None = None,
 ) -> ChartSet:
     """Every chart of a run (or those named in ``only``); a chart whose data is absent is skipped with a note."""
     used, font, notes = resolve_lang(lang)
     out = ChartSet(notes=list(notes), lang=used, font=font)
     specs = {
-        "capacity": lambda: plot_capacity(tables.get("capacity"), scenario, used),
+        "capacity": lambda: plot_capacity(tables.get("capacity"), scenario, used, base_year),
         "supply_mix": lambda: plot_supply_mix(tables.get("generation"), scenario, used),
         "dispatch": lambda: plot_dispatch(tables.get("dispatch"), scenario, used),
         "energy_use": lambda: plot_energy_use(tables.get("energy_use"), scenario, used, kgce_per_kwh),
@@ -823,8 +908,8 @@ _FORKED_JOB: tuple | None = None  # what a forked chart renderer inherits (never
 
 
 def _render_in_child(names: tuple[str, ...]) -> None:
-    tables, scenario, lang, factor, folder = _FORKED_JOB
-    save_charts(make_charts(tables, scenario, lang, factor, only=names), folder)
+    tables, scenario, lang, factor, folder, base_year = _FORKED_JOB
+    save_charts(make_charts(tables, scenario, lang, factor, only=names, base_year=base_year), folder)
 
 
 def write_run_charts(outcome, folder: str | Path, lang: str = "en") -> list[str]:
@@ -840,24 +925,25 @@ def write_run_charts(outcome, folder: str | Path, lang: str = "en") -> list[str]
     global _FORKED_JOB
     scenario = outcome.prepared.scenario
     factor = scenario.spec.accounting.electricity_calorific_kgce_per_kwh
+    base_year = scenario.spec.years.base
     target = Path(folder) / "charts"
     child_names = ("dispatch", "energy_use", "costs")
     if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
-        charts = make_charts(outcome.tables, scenario.name, lang, factor)
+        charts = make_charts(outcome.tables, scenario.name, lang, factor, base_year=base_year)
         save_charts(charts, target)
         return charts.notes
-    _FORKED_JOB = (outcome.tables, scenario.name, lang, factor, target)
+    _FORKED_JOB = (outcome.tables, scenario.name, lang, factor, target, base_year)
     try:
         child = mp.get_context("fork").Process(target=_render_in_child, args=(child_names,), daemon=True)
         child.start()
         mine = tuple(n for n in CHART_NAMES if n not in child_names)
-        charts = make_charts(outcome.tables, scenario.name, lang, factor, only=mine)
+        charts = make_charts(outcome.tables, scenario.name, lang, factor, only=mine, base_year=base_year)
         save_charts(charts, target)
         child.join()
     finally:
         _FORKED_JOB = None
     if child.exitcode != 0:  # render what the child could not, here
-        charts_rest = make_charts(outcome.tables, scenario.name, lang, factor, only=child_names)
+        charts_rest = make_charts(outcome.tables, scenario.name, lang, factor, only=child_names, base_year=base_year)
         save_charts(charts_rest, target)
         return charts.notes + [n for n in charts_rest.notes if n not in charts.notes]
     notes = list(charts.notes)

@@ -34,9 +34,13 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from simulator.errors import InputError, Problem
-from simulator.results.charts import Labels, _rc, colour, save_charts
+from simulator.results.charts import _rc, colour, save_charts
+from simulator.results.i18n import Labels
 
-TABLES = ["capacity", "costs", "emissions", "scorecard", "generation", "energy_use", "indicators"]
+TABLES = ["capacity", "costs", "emissions", "scorecard", "generation", "energy_use", "indicators", "measures"]
+
+#: electricity counted in energy use at this calorific factor when a run's manifest does not say (kgce/kWh)
+KGCE_PER_KWH = 0.1229
 
 
 @dataclass
@@ -62,7 +66,23 @@ def load_run(folder: str | Path) -> Run:
         path = folder / f"{name}.csv"
         if path.is_file():
             tables[name] = pd.read_csv(path)
+    eu = tables.get("energy_use")
+    if eu is not None and not eu.empty:
+        factor = _calorific_factor(folder)
+        tables["energy_use"] = eu.assign(mtce=eu["value"] * np.where(eu["unit"] == "TWh", factor, 1.0))
     return Run(label=str(manifest.get("scenario", folder.name)), folder=folder, manifest=manifest, tables=tables)
+
+
+def _calorific_factor(folder: Path) -> float:
+    """The run's electricity calorific factor (kgce/kWh) from its scenario.yaml, else :data:`KGCE_PER_KWH`."""
+    import yaml
+
+    path = folder / "scenario.yaml"
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return float(spec["accounting"]["electricity_calorific_kgce_per_kwh"])
+    except (KeyError, TypeError, ValueError, yaml.YAMLError):
+        return KGCE_PER_KWH
 
 
 def load_runs(folders) -> list[Run]:
@@ -115,6 +135,110 @@ def check_comparable(runs: list[Run]) -> None:
         raise InputError("runs cannot be compared:\n" + "\n".join(str(p) for p in problems), problems=problems)
 
 
+# --------------------------------------------------------------------------- headline
+
+
+@dataclass
+class Headline:
+    """What a run changes against the first run (run − first; negative CO2 and energy = cuts).
+
+    ``d_investment_mcny``: overnight investment summed over the horizon (M CNY,
+    undiscounted; None when costs.csv has no ``investment_mcny``);
+    ``d_cost_pv_mcny``: total cost, present value (M CNY); ``d_co2_mt`` and
+    ``d_final_energy_mtce``: in the last planning year ``year`` (Mt CO2/yr,
+    Mtce/yr); ``targets_met`` / ``base_targets_met`` of ``n_targets`` (the first
+    run judged against the same targets, see :func:`target_view`);
+    ``cny_per_t_co2_avoided``: d_cost_pv / CO2 avoided over the horizon (CNY/t,
+    NaN when nothing is avoided).
+    """
+
+    run: str
+    base: str
+    year: int
+    d_investment_mcny: float | None
+    d_cost_pv_mcny: float
+    d_co2_mt: float
+    d_final_energy_mtce: float
+    targets_met: int
+    base_targets_met: int
+    n_targets: int
+    cny_per_t_co2_avoided: float
+
+    def text(self, L: Labels | None = None) -> str:
+        """One line: ``reference − baseline: investment +…, present-value cost +…, CO2 in 2026 −…``."""
+        L = L or Labels("en")
+        inv = f"{self.d_investment_mcny / 1000:+,.2f} bn CNY" if self.d_investment_mcny is not None else None
+        if L.lang == "zh":
+            parts = [f"{L.scenario(self.run)} − {L.scenario(self.base)}："]
+            if inv:
+                parts.append(f"投资 {inv.replace(' bn CNY', ' 十亿元')}，")
+            parts.append(f"总成本现值 {self.d_cost_pv_mcny:+,.0f} 百万元，")
+            parts.append(f"{self.year}年CO2 {self.d_co2_mt:+.2f} 百万吨，终端能源 {self.d_final_energy_mtce:+.2f} 百万吨标煤；")
+            parts.append(
+                f"目标达成 {self.targets_met}/{self.n_targets}（{L.scenario(self.base)} {self.base_targets_met}/{self.n_targets}）"
+            )
+            return "".join(parts)
+        items = []
+        if inv:
+            items.append(f"investment {inv}")
+        items.append(f"present-value cost {self.d_cost_pv_mcny:+,.0f} M CNY")
+        items.append(f"CO2 in {self.year} {self.d_co2_mt:+.2f} Mt")
+        items.append(f"final energy in {self.year} {self.d_final_energy_mtce:+.2f} Mtce")
+        items.append(f"targets met {self.targets_met} of {self.n_targets} ({self.base}: {self.base_targets_met})")
+        per_t = f"; {self.cny_per_t_co2_avoided:,.0f} CNY per t CO2 avoided" if np.isfinite(self.cny_per_t_co2_avoided) else ""
+        return f"{self.run} − {self.base}: " + ", ".join(items) + per_t
+
+
+def _pv_cost(costs: pd.DataFrame) -> float:
+    return float((costs["value_mcny"] * costs["discount_factor"]).sum())
+
+
+def _indicator(run: Run, name: str, year: int) -> float:
+    ind = run.tables.get("indicators")
+    if ind is None or ind.empty:
+        return np.nan
+    hit = ind[(ind["indicator"] == name) & (ind["year"] == year)]
+    return float(hit["value"].sum()) if len(hit) else np.nan
+
+
+def headlines(runs: list[Run]) -> list[Headline]:
+    """One :class:`Headline` per run after the first, from the runs' tables."""
+    first = runs[0]
+    out = []
+    c0, e0 = first.tables.get("costs"), first.tables.get("emissions")
+    if c0 is None or e0 is None:
+        return out
+    view = target_view(runs)
+    year = int(e0["year"].max())
+    for r in runs[1:]:
+        c1, e1 = r.tables.get("costs"), r.tables.get("emissions")
+        if c1 is None or e1 is None:
+            continue
+        inv = None
+        if "investment_mcny" in c0.columns and "investment_mcny" in c1.columns:
+            inv = float(c1["investment_mcny"].sum() - c0["investment_mcny"].sum())
+        d_pv = _pv_cost(c1) - _pv_cost(c0)
+        co2 = lambda e, y: float(e.loc[e["year"] == y, "value_mtco2"].sum())  # noqa: E731
+        avoided = float(e0["value_mtco2"].sum() - e1["value_mtco2"].sum())
+        v1, v0 = view.get(r.label, pd.DataFrame()), view.get(first.label, pd.DataFrame())
+        out.append(
+            Headline(
+                run=r.label,
+                base=first.label,
+                year=year,
+                d_investment_mcny=inv,
+                d_cost_pv_mcny=d_pv,
+                d_co2_mt=co2(e1, year) - co2(e0, year),
+                d_final_energy_mtce=_indicator(r, "city.final_energy", year) - _indicator(first, "city.final_energy", year),
+                targets_met=int(v1["met"].astype(bool).sum()) if not v1.empty else 0,
+                base_targets_met=int(v0["met"].astype(bool).sum()) if not v0.empty else 0,
+                n_targets=len(v1) if not v1.empty else 0,
+                cny_per_t_co2_avoided=d_pv / avoided if avoided > 1e-9 else np.nan,
+            )
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- difference table
 
 
@@ -161,6 +285,18 @@ def difference_table(runs: list[Run]) -> pd.DataFrame:
             lambda f: pd.Series("M CNY/yr", index=f.index),
         )
     )
+    if all("investment_mcny" in r.tables.get("costs", pd.DataFrame()).columns for r in runs):
+        parts.append(
+            _long(
+                runs,
+                "costs",
+                [],
+                "investment_mcny",
+                "investment",
+                lambda f: f["sector"] + ":" + f["component"],
+                lambda f: pd.Series("M CNY", index=f.index),
+            )
+        )
     # present value of the horizon, by component
     pv_frames = []
     for r in runs:
@@ -190,6 +326,37 @@ def difference_table(runs: list[Run]) -> pd.DataFrame:
         lambda f: pd.Series("Mt CO2/yr", index=f.index),
     )
     parts.append(em)
+    parts.append(
+        _long(
+            runs,
+            "energy_use",
+            [],
+            "mtce",
+            "energy use",
+            lambda f: f["sector"] + ":" + f["carrier"],
+            lambda f: pd.Series("Mtce/yr", index=f.index),
+        )
+        if all("mtce" in r.tables.get("energy_use", pd.DataFrame()).columns for r in runs)
+        else pd.DataFrame()
+    )
+    parts.append(
+        _long(
+            runs,
+            "measures",
+            [],
+            "saving_total_mtce_per_yr",
+            "measure saving",
+            lambda f: f["sector"] + ":" + f["measure"],
+            lambda f: pd.Series("Mtce/yr", index=f.index),
+        )
+        if all("saving_total_mtce_per_yr" in r.tables.get("measures", pd.DataFrame()).columns for r in runs)
+        else pd.DataFrame()
+    )
+    parts.append(
+        _long(runs, "measures", [], "adopted", "measure adopted", lambda f: f["sector"] + ":" + f["measure"], lambda f: f["unit"])
+        if all("adopted" in r.tables.get("measures", pd.DataFrame()).columns for r in runs)
+        else pd.DataFrame()
+    )
     view = target_view(runs)
     for what, col, unit_col in (("target value", "value", "unit"), ("target shadow price", "shadow_price", "shadow_price_unit")):
         frames = []
@@ -216,6 +383,15 @@ def difference_table(runs: list[Run]) -> pd.DataFrame:
     for lab in labels[1:]:
         out[f"diff_{lab}"] = out[lab] - out[base]
     out["year"] = out["year"].astype(str)
+    rows = []
+    for h in headlines(runs):  # what one tonne of CO2 avoided costs, per run against the first
+        row = {"category": "cost per t CO2 avoided", "item": "total", "unit": "CNY/t CO2", "year": "horizon"}
+        row.update({lab: np.nan for lab in labels})
+        row.update({f"diff_{lab}": np.nan for lab in labels[1:]})
+        row[f"diff_{h.run}"] = h.cny_per_t_co2_avoided
+        rows.append(row)
+    if rows:
+        out = pd.concat([out, pd.DataFrame(rows)], ignore_index=True)
     return out[["category", "item", "unit", "year", *labels, *[f"diff_{lab}" for lab in labels[1:]]]]
 
 
@@ -228,7 +404,14 @@ def _side_and_diff(title: str, wide: pd.DataFrame, unit: str, runs: list[Run], s
     labels = [r.label for r in runs]
     wide = wide.reindex(columns=labels).fillna(0.0)
     wide = wide.loc[wide.abs().max(axis=1) > 1e-9]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(15, 6.5), gridspec_kw={"width_ratios": [1.1, 1]})
+    diff = wide[labels[1:]].sub(wide[labels[0]], axis=0) if len(labels) > 1 else pd.DataFrame()
+    diff = diff.loc[diff.abs().max(axis=1) > 1e-9 * max(1.0, float(wide.abs().max().max()))] if not diff.empty else diff
+    if diff.empty:  # no empty "no difference" panel: one panel, and the title says so
+        fig, a1 = plt.subplots(figsize=(9, 6.5))
+        a2 = None
+        title = f"{title} (identical in all runs)"
+    else:
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(15, 6.5), gridspec_kw={"width_ratios": [1.1, 1]})
     x = np.arange(len(labels))
     if stacked:
         pos, neg = np.zeros(len(x)), np.zeros(len(x))
@@ -252,11 +435,11 @@ def _side_and_diff(title: str, wide: pd.DataFrame, unit: str, runs: list[Run], s
     a1.set_ylabel(unit)
     a1.set_title("side by side")
     a1.axhline(0, color="black", linewidth=0.6)
+    lo1, hi1 = a1.get_ylim()
+    a1.set_ylim(min(lo1, 0.0), max(hi1, 0.0))  # a bar is a quantity: the axis includes zero
     a1.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     # differences
-    if len(labels) > 1:
-        diff = wide[labels[1:]].sub(wide[labels[0]], axis=0)
-        diff = diff.loc[diff.abs().max(axis=1) > 1e-9]
+    if a2 is not None:
         n = len(labels) - 1
         yi = np.arange(len(diff.index))
         h = 0.8 / max(n, 1)
@@ -269,12 +452,10 @@ def _side_and_diff(title: str, wide: pd.DataFrame, unit: str, runs: list[Run], s
                     v, yy, f" {v:+,.0f} " if abs(v) >= 100 else f" {v:+.3g} ", va="center", ha="left" if v >= 0 else "right", fontsize=8
                 )
         a2.set_yticks(yi, [L(str(i)) for i in diff.index])
-        if diff.empty:
-            a2.text(0.5, 0.5, "no difference", transform=a2.transAxes, ha="center", fontsize=12)
         a2.axvline(0, color="black", linewidth=0.8)
-        a2.set_xlabel(f"difference ({unit})")
-        a2.set_title(f"difference to {labels[0]}" + (f": total {diff.sum().iloc[0]:+,.4g} {unit}" if n == 1 else ""))
-        lo, hi = (diff.min().min(), diff.max().max()) if not diff.empty else (0, 1)
+        a2.set_xlabel(f"difference ({unit}); > 0: more in {', '.join(labels[1:])}")
+        a2.set_title(f"{' / '.join(labels[1:])} − {labels[0]}" + (f": total {diff.sum().iloc[0]:+,.4g} {unit}" if n == 1 else ""))
+        lo, hi = diff.min().min(), diff.max().max()
         span = max(hi - min(lo, 0), abs(lo), 1e-9)
         a2.set_xlim(min(lo, 0) - 0.3 * span, max(hi, 0) + 0.3 * span)
         if n > 1:
@@ -332,13 +513,19 @@ def compare_charts(runs: list[Run]) -> dict[str, Figure]:
             y = _last_year(next(iter(gen.values())))
             wide = pd.DataFrame(
                 {
-                    lab: g[(g["year"] == y) & ~g["source"].str.startswith("load_") & ~g["source"].isin(["storage_charge", "curtailment"])]
+                    lab: g[
+                        (g["year"] == y)
+                        & ~g["source"].str.startswith("load_")
+                        & ~g["source"].isin(["storage_charge", "storage_discharge", "curtailment"])
+                    ]
                     .groupby("source")["value_twh"]
                     .sum()
                     for lab, g in gen.items()
                 }
             )
-            figs["compare_supply_mix"] = _side_and_diff(f"Electricity supply in {y} (TWh/yr)", wide, "TWh/yr", runs, stacked=True)
+            figs["compare_supply_mix"] = _side_and_diff(
+                f"Electricity supply in {y} (TWh/yr, storage discharge not counted)", wide, "TWh/yr", runs, stacked=True
+            )
         eu = {r.label: r.tables.get("energy_use") for r in runs}
         if all(e is not None and not e.empty for e in eu.values()):
             y = _last_year(next(iter(eu.values())))
@@ -357,7 +544,45 @@ def compare_charts(runs: list[Run]) -> dict[str, Figure]:
         fig = _targets_chart(runs)
         if fig is not None:
             figs["compare_targets"] = fig
+        heads = headlines(runs)
+        if heads:
+            figs["compare_headline"] = _headline_chart(heads)
     return figs
+
+
+def _headline_chart(heads: list[Headline]) -> Figure:
+    """One panel per headline quantity, one bar per run − first run, the value written on the bar."""
+    items = [
+        ("investment (bn CNY, undiscounted)", [h.d_investment_mcny / 1000 if h.d_investment_mcny is not None else np.nan for h in heads]),
+        ("cost, present value (M CNY)", [h.d_cost_pv_mcny for h in heads]),
+        (f"CO2 in {heads[0].year} (Mt CO2/yr)", [h.d_co2_mt for h in heads]),
+        (f"final energy in {heads[0].year} (Mtce/yr)", [h.d_final_energy_mtce for h in heads]),
+        ("targets met (count)", [h.targets_met - h.base_targets_met for h in heads]),
+    ]
+    items = [(t, v) for t, v in items if not all(np.isnan(x) for x in np.asarray(v, dtype=float))]
+    fig, axes = plt.subplots(1, len(items), figsize=(3.2 * len(items), 4.8), squeeze=False)
+    names = [h.run for h in heads]
+    for ax, (what, vals) in zip(axes[0], items, strict=True):
+        vals = np.asarray(vals, dtype=float)
+        cols = ["#d62728" if v > 0 else "#2ca02c" for v in vals] if "targets" not in what else ["#1f77b4"] * len(vals)
+        x = np.arange(len(vals))
+        ax.bar(x, vals, 0.6, color=cols)
+        for xi, v in zip(x, vals, strict=True):
+            ax.text(xi, v, f"{v:+,.4g}", ha="center", va="bottom" if v >= 0 else "top", fontsize=10, fontweight="bold")
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_xticks(x, names)
+        ax.set_title(what, fontsize=10)
+        lo, hi = min(0.0, vals.min()), max(0.0, vals.max())
+        pad = 0.25 * max(hi - lo, 1e-9)
+        ax.set_ylim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+        ax.grid(axis="x", visible=False)
+    fig.suptitle(
+        f"What {', '.join(names)} change{'s' if len(names) == 1 else ''} against {heads[0].base} (run − {heads[0].base})",
+        fontsize=13,
+        fontweight="bold",
+    )
+    fig.tight_layout()
+    return fig
 
 
 def _emissions_chart(wide: pd.DataFrame, runs: list[Run]) -> Figure:
@@ -367,6 +592,7 @@ def _emissions_chart(wide: pd.DataFrame, runs: list[Run]) -> Figure:
         a1.plot(wide.index, wide[lab], marker="o", color=plt.get_cmap("tab10")(j), label=lab)
     a1.set_ylabel("Mt CO2/yr")
     a1.set_xlabel("year")
+    a1.set_ylim(0, wide.to_numpy().max() * 1.1)  # emissions are a quantity: from zero
     a1.set_xticks(wide.index)
     a1.set_title("side by side")
     a1.legend(frameon=False)
@@ -379,7 +605,7 @@ def _emissions_chart(wide: pd.DataFrame, runs: list[Run]) -> Figure:
     a2.set_ylabel("difference (Mt CO2/yr)")
     a2.set_xlabel("year")
     a2.set_xticks(wide.index)
-    a2.set_title(f"difference to {labels[0]}")
+    a2.set_title(f"{' / '.join(labels[1:])} − {labels[0]} (< 0: less CO2)")
     a2.legend(frameon=False)
     fig.suptitle(f"CO2 emissions — {' vs '.join(labels)}", fontsize=13, fontweight="bold")
     fig.tight_layout()
@@ -501,6 +727,7 @@ def compare_runs(folders, out: str | Path) -> dict:
     save_charts(ChartSet(figures=figs), out / "charts")
     totals = table[(table["category"] == "cost (present value)") & (table["item"] == "total")]
     return {
+        "headlines": headlines(runs),
         "runs": [r.label for r in runs],
         "charts": sorted(figs),
         "difference_rows": len(table),

@@ -1,0 +1,205 @@
+"""The one translation table of every label a run shows: charts, report, summary, measure names.
+
+``TERMS`` maps a key (a technology, carrier, sector, measure or target id, or
+an English phrase) to its (English, Simplified Chinese) text. :class:`Labels`
+looks keys up for one language; ``sector:component`` keys are translated part
+by part. Keys not in the table fall back to the key with ``_`` as spaces in
+English and to the key itself in Chinese (a test checks that every key a run
+shows is in the table, so a ``--lang zh`` report has no English label).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: key → (English, 简体中文)
+TERMS: dict[str, tuple[str, str]] = {
+    # ---------------------------------------------------------------- technologies and flows
+    "pv_utility": ("PV utility", "集中式光伏"),
+    "pv_ci_rooftop": ("PV C&I rooftop", "工商业屋顶光伏"),
+    "pv_public_rooftop": ("PV public rooftop", "公共建筑屋顶光伏"),
+    "pv_residential_rooftop": ("PV residential rooftop", "居民屋顶光伏"),
+    "pv": ("PV", "光伏"),
+    "wind": ("wind", "风电"),
+    "biomass": ("biomass", "生物质发电"),
+    "waste_to_energy": ("waste to energy", "垃圾发电"),
+    "coal_chp": ("coal CHP", "燃煤热电"),
+    "gas_ccgt": ("gas CCGT", "燃气发电"),
+    "hydro": ("hydro", "水电"),
+    "import_grid": ("grid import", "电网购电"),
+    "import_green": ("green import", "绿电入汉"),
+    "storage_battery_lfp": ("battery (LFP)", "磷酸铁锂储能"),
+    "storage_discharge": ("storage discharge", "储能放电"),
+    "storage_charge": ("storage charge", "储能充电"),
+    "storage": ("storage", "储能"),
+    "curtailment": ("curtailment", "弃电"),
+    "plant_opex": ("plant O&M", "电厂运维"),
+    "grid_expansion": ("grid reinforcement", "电网扩容"),
+    "carbon": ("carbon price", "碳价"),
+    "measures": ("energy-saving measures", "节能措施"),
+    "fuel": ("fuel", "燃料"),
+    "demand": ("demand", "用电负荷"),
+    "demand + charging": ("demand + storage charging", "用电负荷 + 储能充电"),
+    "existing": ("standing in base year", "基准年存量"),
+    "new": ("built since base year", "基准年后新建"),
+    "unserved": ("unserved load", "缺电"),
+    # ---------------------------------------------------------------- carriers
+    "electricity": ("electricity", "电力"),
+    "coal": ("coal", "煤炭"),
+    "coke": ("coke", "焦炭"),
+    "gas": ("gas", "天然气"),
+    "oil": ("oil", "石油"),
+    "diesel": ("diesel", "柴油"),
+    "gasoline": ("gasoline", "汽油"),
+    "jet_fuel": ("jet fuel", "航空煤油"),
+    "heat": ("heat", "热力"),
+    "hydrogen": ("hydrogen", "氢"),
+    # ---------------------------------------------------------------- sectors
+    "power": ("power", "电力部门"),
+    "steel": ("steel", "钢铁"),
+    "petrochemicals": ("petrochemicals", "石化"),
+    "buildings": ("buildings", "建筑"),
+    "transport": ("transport", "交通"),
+    "other": ("other", "其他"),
+    "city": ("city", "全市"),
+    # ---------------------------------------------------------------- cost groups (costs chart, compare)
+    "cost:fuel": ("fuel (all sectors)", "燃料（各部门）"),
+    "cost:electricity": ("purchased electricity", "外购电"),
+    "cost:pv_storage": ("PV and storage", "光伏与储能"),
+    "cost:measures": ("energy-saving measures", "节能措施"),
+    "cost:grid_plants": ("grid and plant O&M", "电网扩容与电厂运维"),
+    "cost:carbon": ("carbon price", "碳价"),
+    # ---------------------------------------------------------------- measures
+    "commercial_retrofit": ("commercial building retrofit", "既有商业建筑节能改造"),
+    "geothermal_heating": ("geothermal heating", "地热供暖"),
+    "heat_pump_gas_commercial": ("heat pumps replacing gas (commercial)", "商业建筑热泵替代燃气"),
+    "heat_pump_gas_public": ("heat pumps replacing gas (public)", "公共建筑热泵替代燃气"),
+    "heat_pump_water_residential": ("heat-pump water heaters (homes)", "居民热泵热水器"),
+    "new_commercial_electric": ("all-electric new commercial buildings", "新建商业建筑全电气化"),
+    "new_public_electric": ("all-electric new public buildings", "新建公共建筑全电气化"),
+    "new_residential_75": ("new homes at the 75 % standard", "新建居住建筑75%节能标准"),
+    "public_retrofit": ("public building retrofit", "既有公共建筑节能改造"),
+    "solar_water_heating_residential": ("solar water heaters (homes)", "居民太阳能热水"),
+    "waste_heat_heating": ("industrial waste heat for heating", "工业余热供暖"),
+    "ethylene_cracking_furnace_upgrade": ("ethylene cracking furnace upgrade", "乙烯裂解炉升级"),
+    "ethylene_electric_cracking_furnace": ("electric ethylene cracking furnace", "乙烯电裂解炉"),
+    "ethylene_electrified_compressors": ("electric compressors (ethylene)", "乙烯压缩机电驱改造"),
+    "ethylene_heat_pumps": ("heat pumps (ethylene)", "乙烯装置热泵"),
+    "ethylene_process_control": ("process control (ethylene)", "乙烯装置先进控制"),
+    "ethylene_tle_waste_heat": ("TLE waste heat (ethylene)", "乙烯急冷锅炉余热回收"),
+    "refining_electrified_compressors": ("electric compressors (refining)", "炼油压缩机电驱改造"),
+    "refining_furnace_upgrade": ("furnace upgrade (refining)", "炼油加热炉升级"),
+    "refining_heat_exchanger_network": ("heat-exchanger network (refining)", "炼油换热网络优化"),
+    "refining_heat_pumps": ("heat pumps (refining)", "炼油装置热泵"),
+    "refining_process_control": ("process control (refining)", "炼油装置先进控制"),
+    "refining_waste_heat_steam": ("waste-heat steam (refining)", "炼油余热发汽"),
+    "coke_dry_quenching": ("coke dry quenching", "干熄焦"),
+    "energy_management_system": ("energy management system", "能源管控系统"),
+    "hydrogen_bf_injection": ("hydrogen blast-furnace injection", "高炉喷氢"),
+    "motors_drives": ("efficient motors and drives", "高效电机与变频"),
+    "scrap_eaf_shift": ("shift to scrap EAF steel", "废钢电炉短流程替代"),
+    "sinter_waste_heat_power": ("sinter waste-heat power", "烧结余热发电"),
+    "trt_dry_upgrade": ("dry TRT upgrade", "干式TRT改造"),
+    "airport_ground_power": ("airport ground power", "机场地面电源"),
+    "charging_piles": ("charging piles", "充电桩"),
+    "ev_bus": ("electric buses", "电动公交车"),
+    "ev_heavy_truck": ("electric heavy trucks", "电动重卡"),
+    "ev_logistics_van": ("electric logistics vans", "电动物流车"),
+    "ev_private_car": ("electric private cars", "电动私家车"),
+    "ev_taxi_ridehail": ("electric taxis and ride-hailing", "电动出租车与网约车"),
+    "intermodal_rail_water": ("rail–water intermodal", "铁水联运"),
+    "shore_power": ("shore power", "岸电"),
+    # ---------------------------------------------------------------- targets (ids of the reference scenario)
+    "airport-ground-power": ("airport ground power", "机场地面辅助电源"),
+    "building-renewable-share": ("building renewable share", "建筑可再生能源替代率"),
+    "charging-piles": ("charging piles", "充电桩"),
+    "ethylene-intensity": ("ethylene energy intensity", "吨乙烯综合能耗"),
+    "factory-roof-pv": ("factory roof PV", "新建厂房屋顶光伏"),
+    "green-power-share": ("green power share", "绿电消纳比例"),
+    "intermodal-growth": ("rail–water intermodal growth", "铁水联运增长"),
+    "new-energy-storage": ("storage with new PV", "新能源+储能"),
+    "public-electrification": ("electric new public buildings", "新建公共建筑电气化"),
+    "public-roof-pv": ("public roof PV", "公共机构屋顶光伏"),
+    "pv-capacity": ("PV capacity", "光伏装机"),
+    "refining-intensity": ("refining energy intensity", "吨原油加工能耗"),
+    "renewable-production": ("renewable production", "可再生能源生产能力"),
+    "residential-efficiency": ("75 % standard for new homes", "新建居住建筑能效75%"),
+    "shore-power": ("shore power", "岸电覆盖"),
+    "steel-intensity": ("steel energy intensity", "吨钢综合能耗"),
+    "energy-intensity": ("energy per GDP", "单位GDP能耗"),
+    # ---------------------------------------------------------------- scenarios
+    "reference": ("reference (targets of Doc. 56/2024)", "参考情景（56号文目标）"),
+    "baseline": ("baseline (no targets)", "基准情景（无目标）"),
+    "reference-2060": ("reference to 2060", "参考情景至2060年"),
+    # ---------------------------------------------------------------- chart titles and axes
+    "Capacity": ("Capacity", "装机容量"),
+    "PV capacity by class": ("PV capacity by class", "光伏装机（按类型）"),
+    "Storage power": ("Storage power", "储能功率"),
+    "Storage energy": ("Storage energy", "储能容量"),
+    "Import channels": ("Import channels", "外购电通道"),
+    "Electricity supply mix": ("Electricity supply mix", "电力供应结构"),
+    "Dispatch": ("Dispatch", "电力调度"),
+    "summer day": ("summer day", "夏季典型日"),
+    "winter day": ("winter day", "冬季典型日"),
+    "hour of day": ("hour of day", "小时"),
+    "Energy use": (
+        "Energy use: final energy by end-use sector, and fuel for power generation",
+        "能源消费：各终端部门终端能源消费及发电用燃料",
+    ),
+    "fuel for power generation (not final energy)": ("fuel for power generation (not final energy)", "发电用燃料（不计入终端能源）"),
+    "baseline (no measures)": ("without measures", "无节能措施"),
+    "carrier": ("carrier", "能源品种"),
+    "Target scorecard": ("Target scorecard", "目标完成情况"),
+    "value as % of target": ("value as % of target", "完成值占目标值"),
+    "clipped": ("≥ 200 % clipped", "≥ 200 % 截断"),
+    "met": ("met", "达成"),
+    "missed": ("missed", "未达成"),
+    "shadow price": ("shadow price", "影子价格"),
+    "in": ("in", "年"),
+    "Energy-saving cost curve": ("Energy-saving cost curve of measures", "节能措施成本曲线"),
+    "adoption by": ("adoption by", "采用截至"),
+    "energy saved": ("energy saved at full potential", "全部潜力节能量"),
+    "cost per tce saved": ("net cost per tce saved", "单位节能量净成本"),
+    "adopted": ("adopted in the plan", "规划采用"),
+    "not adopted": ("potential not adopted", "未采用潜力"),
+    "Cost by part": ("Cost by part", "分项成本"),
+    "Investment-driven parts": ("What the plan invests in", "规划投资相关成本"),
+    "undiscounted": ("undiscounted", "未折现"),
+    "year": ("year", "年份"),
+    "base year": ("base year", "基准年"),
+    "total": ("total", "合计"),
+    "total demand": ("total demand", "总用电量"),
+    "weight": ("weight", "代表天数"),
+    "days": ("days", "天"),
+    "day": ("day", "第"),
+    "of which PV": ("of which PV", "其中光伏"),
+    "electricity at": ("electricity at", "电力折算系数"),
+}
+
+_ZH_JOIN = "："
+
+
+@dataclass
+class Labels:
+    """Translates keys of :data:`TERMS` for one language (``en`` or ``zh``)."""
+
+    lang: str = "en"
+
+    def __call__(self, key: str) -> str:
+        idx = 1 if self.lang == "zh" else 0
+        if key in TERMS:
+            return TERMS[key][idx]
+        if ":" in key:
+            parts = key.split(":")
+            return (_ZH_JOIN if idx else " – ").join(self(p) for p in parts)
+        return key if idx else key.replace("_", " ")
+
+    def scenario(self, name: str) -> str:
+        """A scenario's display name: the table's name, else the file's own."""
+        return self(name) if name in TERMS else name
+
+
+def english_labels() -> set[str]:
+    """Every English text of the table that contains a Latin word (for the zh check)."""
+    return {en for en, _zh in TERMS.values() if re.search(r"[A-Za-z]{3,}", en)}
