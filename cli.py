@@ -2,19 +2,40 @@
 
 The only place that prints for users and exits. Exit codes: 0 success,
 2 bad input, 3 infeasible or not solved, 4 not reproduced, 1 internal error
-(traceback only with ``--debug``), 130 interrupted.
+(traceback only with ``--debug``), 130 interrupted (Ctrl-C), 143 terminated
+(SIGTERM); an interrupted run writes nothing.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from simulator.errors import InfeasibleError, SimulatorError
+
+
+def _flag_without_type(option_class):
+    """Help lists a flag as ``--debug``, not ``--debug <bool>`` (typer ≥ 0.24 prints a type for every option)."""
+    display = option_class.display_type_rich
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) else display(self, ctx)
+
+    option_class.display_type_rich = display_type_rich
+
+
+_flag_without_type(typer.core.TyperOption)
+
+EXIT_CODES = (
+    "Exit codes: 0 done; 1 internal error (run again with --debug); 2 bad input (every problem listed as file:line); "
+    "3 infeasible or not solved; 4 not reproduced; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM): nothing was written."
+)
 
 app = typer.Typer(
     name="transim",
@@ -22,8 +43,33 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Least-cost energy-transition plans for a city, scenario by scenario (Wuhan first).",
+    epilog=EXIT_CODES,
     pretty_exceptions_enable=False,
 )
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (partial run folders are removed) but exiting 143."""
+
+
+def _on_sigterm(_signum, _frame) -> None:
+    raise Terminated()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from simulator import __version__
+
+        typer.echo(f"transim {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback(epilog=EXIT_CODES)
+def _main(
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_version, help="print the version and exit")] = False,
+) -> None:
+    """Least-cost energy-transition plans for a city, scenario by scenario (Wuhan first)."""
+
 
 _T0 = time.perf_counter()
 
@@ -37,7 +83,7 @@ def _fail(exc: BaseException, debug: bool) -> None:
         raise exc
     if isinstance(exc, KeyboardInterrupt):
         typer.echo("interrupted; nothing was written", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130)
     if isinstance(exc, SimulatorError):
         kind = {2: "input error", 3: "not solved", 4: "not reproduced"}.get(exc.exit_code, "error")
         n = len(exc.problems)
@@ -65,7 +111,7 @@ def _time_overrides(hours: int | None, days: int | None) -> dict:
 Debug = Annotated[bool, typer.Option("--debug", help="show a traceback on errors")]
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def validate(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     hours: Annotated[int | None, typer.Option(help="8760 for the full chronology")] = None,
@@ -88,7 +134,7 @@ def validate(
         _fail(exc, debug)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def run(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
     out: Annotated[Path, typer.Option(help="folder for run folders")] = Path("outputs"),
@@ -107,6 +153,7 @@ def run(
 
     time_overrides = _time_overrides(hours, days)
     try:
+        runs.check_out_root(out)
         prepared = pipeline.prepare(scenario, time_overrides, progress)
         outcome = pipeline.run(prepared, soft_targets=soft_targets, progress=progress)
         progress("writing the run folder")
@@ -142,7 +189,7 @@ def _writers(lang: str = "en", notes: list[str] | None = None):
     return [collect(charts.write_run_charts, lang=lang), collect(iamc.write_run_iamc), collect(report.write_run_report)]
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def compare(
     runs: Annotated[list[Path], typer.Argument(help="two or more run folders (the first is the reference for differences)")],
     out: Annotated[Path, typer.Option(help="folder for the difference table and charts")] = Path("outputs/compare"),
@@ -188,7 +235,7 @@ def _summary(outcome, folder: Path) -> None:
     typer.echo(f"run folder: {folder}")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def reproduce(
     run_dir: Annotated[Path, typer.Argument(help="run folder (e.g. outputs/published/reference) or bundle (.tar.gz)")],
     inputs: Annotated[Path | None, typer.Option(help="data set folder to use instead of the one the run recorded")] = None,
@@ -211,7 +258,7 @@ def reproduce(
         _fail(exc, debug)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def bundle(
     run_dir: Annotated[Path, typer.Argument(help="run folder")],
     out: Annotated[Path, typer.Option(help="archive to write (.tar.gz)")],
@@ -229,7 +276,7 @@ def bundle(
     typer.echo(f"bundle: {path} ({path.stat().st_size / 1024:.0f} KiB)")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def publish(
     scenarios: Annotated[list[Path], typer.Argument(help="scenario YAML files, e.g. scenarios/reference.yaml scenarios/baseline.yaml")],
     out: Annotated[Path, typer.Option(help="folder of published runs")] = Path("outputs/published"),
@@ -247,7 +294,7 @@ def publish(
         typer.echo(f"published: {folder}")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file with a sweep: section")],
     out: Annotated[Path, typer.Option(help="sweep folder (rerun the same command to resume)")],
@@ -289,11 +336,11 @@ def sweep(
             bar.close()
         progress("drawing the sweep charts")
         charts = sw.write_charts(table, out, sw.column_units(plan))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if debug:
             raise
         typer.echo(f"interrupted; finished variants are kept in {out / 'variants'}: run the same command again to resume", err=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
     except Exception as exc:
         _fail(exc, debug)
         return
@@ -313,7 +360,7 @@ def _dataset_root(dataset: str) -> Path:
     return Path(dataset)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def inputs(
     dataset: Annotated[str, typer.Argument(help="data-set folder (inputs/wuhan) or name (wuhan)")],
     check: Annotated[bool, typer.Option("--check", help="also run the base-year calibration checks (exit 2 if one fails)")] = False,
@@ -340,6 +387,7 @@ def inputs(
 
 
 def main() -> None:  # console-script entry point
+    signal.signal(signal.SIGTERM, _on_sigterm)
     app()
 
 

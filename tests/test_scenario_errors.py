@@ -166,5 +166,5 @@ def test_every_negative_or_non_numeric_value_of_a_table_is_reported_together(sce
         pipeline.build(pipeline.prepare(path))
     msgs = _problems(exc)
     where = f"{data / 'storage.csv'}:row 1 (line 2)"
-    assert f"{where}: capex_power_cny_per_w: must be a number ≥ 0 (got -0.25) (a non-negative number)" in msgs
-    assert f"{where}: max_build_gw_per_yr: must be a number ≥ 0 (got 'lots') (a non-negative number)" in msgs
+    assert f"{where}: capex_power_cny_per_w: outside the physical range [0, 100] (got -0.25) (0 to 100 CNY/W)" in msgs
+    assert f"{where}: max_build_gw_per_yr: is not a number (got 'lots') (a number, or an empty cell)" in msgs

@@ -18,7 +18,9 @@ Every problem of a data set is collected and reported together.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import DataError, Problem
+from simulator.intake import physical
 
 SOURCE_COLUMNS = ["id", "title", "publisher", "year", "address", "confidence", "note"]
 CONFIDENCE = ("official", "secondary", "estimate")  # strongest first
@@ -126,9 +129,52 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+def _layout_problems(path: Path, raw: bytes) -> list[Problem]:
+    """Problems a CSV reader would misplace: bytes that are not UTF-8, rows with more or fewer fields than the header.
+
+    Located by line (1 = the header), so that one stray comma is reported once, on its own line.
+    """
     try:
-        return pd.read_csv(path, comment=None, skipinitialspace=True, keep_default_na=True)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return [
+            Problem(
+                f"{path}:{line}:{column}",
+                "",
+                f"byte 0x{raw[exc.start]:02x} is not UTF-8 text",
+                "a file saved as UTF-8 (in a spreadsheet: 'CSV UTF-8'; from GBK: iconv -f GBK -t UTF-8)",
+            )
+        ]
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header:
+        return [Problem(str(path), "", "the file is empty", "a comma-separated table with a header row")]
+    problems = []
+    for fields in reader:
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            continue  # blank line
+        if len(fields) != len(header):
+            more = "more" if len(fields) > len(header) else "fewer"
+            problems.append(
+                Problem(
+                    f"{path}:{reader.line_num}",
+                    "",
+                    f"{len(fields)} fields, {more} than the header's {len(header)}",
+                    f"{len(header)} comma-separated fields ({', '.join(header)}); quote a value that holds a comma",
+                )
+            )
+    return problems
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    found = _layout_problems(path, path.read_bytes())
+    if found:
+        problems.extend(found)
+        return None
+    try:
+        return pd.read_csv(path, comment=None, skipinitialspace=True, keep_default_na=True, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         problems.append(Problem(str(path), "", f"cannot be read as CSV: {exc}", "a comma-separated table with a header row"))
         return None
@@ -217,7 +263,9 @@ def load_inputs(root: str | Path) -> Inputs:
             continue
         _check_table_sources(path, frame, known, problems)
         tables[path.stem] = frame
+    problems += physical.check_tables(root, tables)
     if problems:
+        problems.sort(key=lambda p: p.where.split(":")[0])  # all problems of a file together
         raise DataError(problems=problems)
     return Inputs(dataset=root.name, root=root, tables=tables, sources=sources, file_hashes=hashes)
 
@@ -277,6 +325,12 @@ def apply_overrides(inputs: Inputs, overrides: dict, where) -> Inputs:
                             f"negative value {value:g} for a quantity that is never negative in {table}.csv",
                             "a value ≥ 0",
                         )
+                    )
+                    continue
+                wrong = physical.value_problem(column, float(value))
+                if wrong:
+                    problems.append(
+                        Problem(where(row_loc + (column,)), f"overrides.{table}.{row_id}.{column}", wrong, "a physically possible value")
                     )
                     continue
                 frame.loc[match, column] = float(value)

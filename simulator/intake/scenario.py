@@ -414,6 +414,8 @@ def _get(data, loc: Loc):
 def _where(locations: dict, loc: Loc, default: Path) -> str:
     for n in range(len(loc), -1, -1):
         hit = locations.get(tuple(loc[:n]))
+        if isinstance(hit, str):  # a command-line option
+            return hit
         if hit:
             return f"{hit[0]}:{hit[1]}:{hit[2]}"
     return f"{default}:1:1"
@@ -557,6 +559,18 @@ def _by_location(problem: Problem) -> tuple:
     return (hit[1], int(hit[2]), int(hit[3])) if hit else (problem.where, 0, 0)
 
 
+def _option_locations(overrides: dict, loc: Loc = ()) -> dict:
+    """Every value given on the command line is located at its option: ``time.days`` → ``command line option --days``."""
+    out = {}
+    for key, value in overrides.items():
+        child = (*loc, key)
+        if isinstance(value, dict):
+            out.update(_option_locations(value, child))
+        else:
+            out[child] = f"command line option --{str(key).replace('_', '-')}"
+    return out
+
+
 def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     """Read, resolve and validate a scenario file. Raises :class:`ScenarioError`."""
     path = Path(path)
@@ -566,6 +580,7 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
     data, locations, chain = _resolve_chain(path, _scenarios_root(path), [], yaml_problems)
     if overrides:
         data = deep_merge(data, overrides)
+        locations.update(_option_locations(overrides))
     problems: list[Problem] = list(yaml_problems)
     seen = {p.field for p in yaml_problems}  # a value refused while reading is not reported twice
     spec = None

@@ -17,11 +17,13 @@ import platform
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 from simulator import __version__
+from simulator.errors import InputError, Problem
 from simulator.results.tables import write_tables
 
 PACKAGES = ["pyomo", "highspy", "numpy", "pandas", "scipy", "tsam", "pydantic", "pyyaml", "matplotlib", "typer"]
@@ -125,19 +127,52 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S")
 
 
+def check_out_root(out_root: str | Path) -> Path:
+    """Make sure run folders can be written under ``out_root`` before anything is built.
+
+    Creates the folder if needed and writes a probe file into it. Raises
+    :class:`~simulator.errors.InputError` located at the ``--out`` option.
+    """
+    out_root = Path(out_root)
+    where = "command line option --out"
+    if out_root.exists() and not out_root.is_dir():
+        raise InputError(problems=[Problem(where, "out", f"{out_root} is a file, not a folder", "a folder for run folders")])
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_root):
+            pass
+    except OSError as exc:
+        raise InputError(
+            problems=[Problem(where, "out", f"cannot write into {out_root} ({exc.strerror or exc})", "a folder you can write to")]
+        ) from None
+    return out_root
+
+
+def _claim(parent: Path, stamp: str) -> Path:
+    """Reserve a new run folder name ``<stamp>``, ``<stamp>-2``, …: ``mkdir`` is atomic, so two runs never get the same name."""
+    n = 1
+    while True:
+        final = parent / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            final.mkdir()
+            return final
+        except FileExistsError:
+            n += 1
+
+
 def write_run(outcome, out_root: str | Path = "outputs", command: list[str] | None = None, extra_writers=()) -> Path:
-    """Write the run folder atomically; return its final path."""
+    """Write the run folder atomically; return its final path.
+
+    Files go to a hidden partial folder of a unique name; when all are written,
+    the final name is reserved (an empty folder made with ``mkdir``) and the
+    partial folder renamed onto it in one step. Concurrent runs of the same
+    scenario into the same ``out_root`` get distinct folders.
+    """
     out_root = Path(out_root)
     parent = out_root / outcome.prepared.scenario.name
     parent.mkdir(parents=True, exist_ok=True)
-    stamp = _stamp()
-    final = parent / stamp
-    n = 1
-    while final.exists():
-        n += 1
-        final = parent / f"{stamp}-{n}"
-    partial = parent / f".{final.name}.partial"
-    partial.mkdir()
+    partial = Path(tempfile.mkdtemp(prefix=f".{_stamp()}.", suffix=".partial", dir=parent))
+    final = None
     try:
         (partial / "scenario.yaml").write_text(outcome.prepared.scenario.resolved_yaml(), encoding="utf-8")
         write_tables(outcome.tables, partial)
@@ -146,8 +181,12 @@ def write_run(outcome, out_root: str | Path = "outputs", command: list[str] | No
             writer(outcome, partial)
         man = manifest(outcome, command, tables=table_hashes(partial, outcome.tables))
         (partial / "manifest.json").write_text(json.dumps(man, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(partial, final)
+        os.chmod(partial, 0o755)  # mkdtemp makes it private
+        final = _claim(parent, _stamp())
+        os.replace(partial, final)  # onto the empty folder just reserved: atomic on POSIX
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
+        if final is not None and final.is_dir() and not any(final.iterdir()):
+            final.rmdir()
         raise
     return final
