@@ -241,3 +241,96 @@ def test_at_most_target_reports_positive_cost_of_tightening(tiny_inputs):
     # the night loses 0.81 GW of discharge bought from the grid at 438 M CNY/GW-yr and
     # saves 100 (PV) + 50 + 90 (storage): 0.81·438 − 240 = 114.78 M CNY per GW
     assert price == pytest.approx(0.81 * 438 - 240, abs=1e-6)
+
+
+def _with_throughput_cost(tmp_path, cost_cny_per_kwh):
+    """The tiny data set with a throughput (wear) cost on the battery, CNY per kWh discharged."""
+    path = tmp_path / "tiny" / "storage.csv"
+    table = pd.read_csv(path)
+    table["throughput_cost_cny_per_kwh"] = cost_cny_per_kwh
+    table.to_csv(path, index=False)
+    return load_inputs(tmp_path / "tiny")
+
+
+# Per GW discharged at night the battery saves 4380·0.10 = 438 M CNY of grid purchases and costs
+# 1/0.81 GW of PV (123.457) + 1/0.81 GW of power (61.728) + 1/0.9 GWh of energy (111.111) = 296.296,
+# a margin of 141.704 M CNY per GW, i.e. 141.704 / 4380 = 0.0323524 CNY per kWh discharged.
+CYCLING_MARGIN_CNY_PER_KWH = (438 - 100 * C - 50 * C - 100 * 0.9 * C) / 4380
+
+
+def test_throughput_cost_below_the_margin_keeps_cycling(tiny_inputs, tmp_path):
+    assert abs(CYCLING_MARGIN_CNY_PER_KWH - 0.0323524) < 1e-7
+    inputs = _with_throughput_cost(tmp_path, 0.03)
+    m, res = _solve(inputs)
+    assert m.power.discharge[2024, 1, "battery"].value == pytest.approx(1.0, abs=1e-6)
+    # the same plan, plus 1 GW · 4380 h · 0.03 M CNY/GWh of wear
+    assert res.objective == pytest.approx(396.2962963 + 4380 * 0.03, abs=1e-6)
+
+
+def test_throughput_cost_above_the_margin_stops_cycling(tiny_inputs, tmp_path):
+    inputs = _with_throughput_cost(tmp_path, 0.05)
+    m, res = _solve(inputs)
+    p = m.power
+    assert p.storage_power[2024, "battery"]() == pytest.approx(0.0, abs=1e-6)
+    assert p.storage_energy[2024, "battery"]() == pytest.approx(0.0, abs=1e-6)
+    assert p.discharge[2024, 1, "battery"].value == pytest.approx(0.0, abs=1e-6)
+    # PV covers the day (100 < 4380·0.05 = 219 per GW), the grid the night: 100 + 438
+    assert p.pv_capacity[2024, "utility"]() == pytest.approx(1.0, abs=1e-6)
+    assert p.imported[2024, 1, "grid"].value == pytest.approx(1.0, abs=1e-6)
+    assert res.objective == pytest.approx(538.0, abs=1e-6)
+
+
+def test_marginal_price_per_slice_equals_hand_value(tiny_inputs, tmp_path):
+    """Day: one more GW of day load needs one more GW of PV, 100 M CNY/yr over 4,380 h → 0.0228311 CNY/kWh.
+    Night: one more GW at night comes through the battery at 296.296 M CNY/yr (see above) → 0.0676475 CNY/kWh.
+    With a wear cost of 0.05 CNY/kWh the night is bought from the grid at 0.10 CNY/kWh.
+    """
+    from simulator.results.tables import load_weighted_price
+
+    m, res = _solve(tiny_inputs)
+    prices = result_tables(m, res.duals, collect_indicators(m))["prices"].set_index("slice")
+    night = (100 * C + 50 * C + 100 * 0.9 * C) / 4380
+    assert prices.at[0, "price_cny_per_kwh"] == pytest.approx(100 / 4380, abs=1e-9)
+    assert prices.at[1, "price_cny_per_kwh"] == pytest.approx(night, abs=1e-9)
+    assert night == pytest.approx(0.0676475, abs=1e-7)
+    assert prices["weight_h"].tolist() == [4380.0, 4380.0]
+    assert prices["load_gw"].tolist() == pytest.approx([1.0, 1.0], abs=1e-12)
+    weighted = load_weighted_price(prices.reset_index())
+    assert weighted.at[2024] == pytest.approx((100 / 4380 + night) / 2, abs=1e-9)
+
+    m, res = _solve(_with_throughput_cost(tmp_path, 0.05))
+    prices = result_tables(m, res.duals, collect_indicators(m))["prices"].set_index("slice")
+    assert prices.at[0, "price_cny_per_kwh"] == pytest.approx(100 / 4380, abs=1e-9)
+    assert prices.at[1, "price_cny_per_kwh"] == pytest.approx(0.10, abs=1e-9)
+
+
+def _with_pv_build_cap(tmp_path, cap_gw_per_yr):
+    path = tmp_path / "tiny" / "pv_classes.csv"
+    table = pd.read_csv(path)
+    table["max_build_gw_per_yr"] = cap_gw_per_yr
+    table.to_csv(path, index=False)
+    return load_inputs(tmp_path / "tiny")
+
+
+def test_binding_build_rate_cap_dual_in_limits_matches_hand_value_and_resolve(tiny_inputs, tmp_path):
+    """PV capped at 1.5 GW/yr (< 2.2346 GW wanted): the 0.5 GW beyond the day load charges the battery.
+    One more GW of PV charged delivers 0.81 GW at night, saving 0.81·438 = 354.78 M CNY of grid purchases,
+    and costs 100 (PV) + 50 (power) + 90 (0.9 GWh) = 240: the cap is worth 114.78 M CNY per GW/yr.
+    """
+    cap = 1.5
+    scenario = _scenario()
+    inputs = _with_pv_build_cap(tmp_path, cap)
+    m = build_model(scenario, inputs, _slices())
+    res = solve(m, scenario.spec.solver)
+    limits = result_tables(m, res.duals, collect_indicators(m), res.reduced_costs)["limits"]
+    row = limits[(limits["table"] == "pv_classes") & (limits["column"] == "max_build_gw_per_yr")].iloc[0]
+    assert row["row"] == "utility" and row["value"] == cap and row["years_binding"] == 1
+    assert row["dual_pv_mcny_per_unit"] == pytest.approx(0.81 * 438 - 240, abs=1e-6)
+    assert row["dual_mcny_per_unit_yr"] == pytest.approx(0.81 * 438 - 240, abs=1e-6)  # one year, δ = 1
+    assert row["relax_10pct_saving_mcny"] == pytest.approx(0.1 * cap * (0.81 * 438 - 240), abs=1e-6)
+    assert row["rank"] == 1
+    step = 0.01
+    _, res2 = _solve(_with_pv_build_cap(tmp_path, cap + step))
+    assert (res.objective - res2.objective) / step == pytest.approx(row["dual_pv_mcny_per_unit"], rel=1e-6)
+    # the potential (10 GW) is not binding and is not listed
+    assert not ((limits["table"] == "pv_classes") & (limits["column"] == "potential_gw")).any()

@@ -86,9 +86,10 @@ def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarch
     day closest to all others, in the same normalised space) weighted by its
     number of days. The day of peak city load is added as its own period of
     weight 1 (taken out of its group's weight), so peak capacity is always seen.
+    If clustering already left the peak day alone in a group, the days are
+    clustered again into ``days`` groups, so the peak keeps weight 1 and the
+    number of periods is still ``days`` (Σ weights = 8,760 h).
     """
-    import tsam.timeseriesaggregation as tsam
-
     if days >= 365:
         return _days_as_periods(hourly, np.arange(365), np.ones(365))
     cols = profile_columns(hourly)
@@ -96,9 +97,36 @@ def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarch
     frame.index = pd.date_range("2023-01-01", periods=len(frame), freq="h")
     peak_day = int(hourly["load_city"].to_numpy().argmax() // 24) if "load_city" in cols and days >= 2 else None
     n_clusters = days - 1 if peak_day is not None else days
+    order = _cluster_order(frame, n_clusters, method)
+    if peak_day is not None and (order == order[peak_day]).sum() == 1 and n_clusters < days:
+        # the peak day already forms a group of its own, so the other days fill only
+        # days − 2 groups: cluster again into ``days`` groups (days − 1 besides the peak)
+        order = _cluster_order(frame, days, method)
+    scale = frame.max().replace(0, 1.0).to_numpy()
+    daily = (frame.to_numpy() / scale).reshape(365, 24 * len(cols))
+    chosen: dict[int, float] = {}
+    for k in np.unique(order):
+        members = np.flatnonzero(order == k)
+        if peak_day is not None and peak_day in members:
+            if len(members) == 1:
+                continue  # the peak day's own group: added below with weight 1
+            members = members[members != peak_day]  # its group keeps the other days' weight
+        block = daily[members]
+        dist = np.sqrt(((block[:, None, :] - block[None, :, :]) ** 2).sum(axis=2)).sum(axis=1)
+        chosen[int(members[int(np.argmin(dist))])] = float(len(members))
+    if peak_day is not None:
+        chosen[peak_day] = 1.0
+    day_index = np.array(sorted(chosen))
+    return _days_as_periods(hourly, day_index, np.array([chosen[d] for d in day_index]))
+
+
+def _cluster_order(frame: pd.DataFrame, groups: int, method: str) -> np.ndarray:
+    """Group (0..groups−1) of each calendar day, clustered by tsam on the normalised daily profiles."""
+    import tsam.timeseriesaggregation as tsam
+
     agg = tsam.TimeSeriesAggregation(
         frame,
-        noTypicalPeriods=n_clusters,
+        noTypicalPeriods=groups,
         hoursPerPeriod=24,
         clusterMethod=method,
         representationMethod="medoidRepresentation",
@@ -106,23 +134,7 @@ def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarch
         solver="highs",
     )
     agg.createTypicalPeriods()
-    order = np.asarray(agg.clusterOrder)  # cluster of each calendar day
-    scale = frame.max().replace(0, 1.0).to_numpy()
-    daily = (frame.to_numpy() / scale).reshape(365, 24 * len(cols))
-    chosen: dict[int, float] = {}
-    for k in np.unique(order):
-        members = np.flatnonzero(order == k)
-        block = daily[members]
-        dist = np.sqrt(((block[:, None, :] - block[None, :, :]) ** 2).sum(axis=2)).sum(axis=1)
-        weight = float(len(members))
-        if peak_day is not None and peak_day in members and len(members) > 1:
-            weight -= 1.0
-            dist[members == peak_day] = np.inf
-        chosen[int(members[int(np.argmin(dist))])] = chosen.get(int(members[int(np.argmin(dist))]), 0.0) + weight
-    if peak_day is not None:
-        chosen[peak_day] = chosen.get(peak_day, 0.0) + 1.0
-    day_index = np.array(sorted(chosen))
-    return _days_as_periods(hourly, day_index, np.array([chosen[d] for d in day_index]))
+    return np.asarray(agg.clusterOrder)
 
 
 def _days_as_periods(hourly: pd.DataFrame, day_index: np.ndarray, day_weight: np.ndarray) -> TimeSlices:

@@ -24,6 +24,12 @@ measure_catalogue      sector, measure, product, unit, existing, potential,
                        fuel_saving_value_mcny_per_unit_yr,
                        electricity_price_cny_per_kwh, net_cost_cny_per_tce,
                        adopted_saving_mtce_per_yr  (in the last planning year)
+prices                 year, slice, day_of_year, hour_of_day, weight_h,
+                       price_cny_per_kwh, load_gw  (marginal price of electricity:
+                       balance dual / (discount factor · slice weight))
+limits                 rank, table, row, column, unit, value, years_binding, first_year,
+                       dual_pv_mcny_per_unit, dual_mcny_per_unit_yr, relax_10pct_saving_mcny
+                       (binding input limits, ranked; see results/limits.py)
 scorecard              id, clause, indicator, year, sense, target, value, unit, met,
                        margin, shadow_price, shadow_price_unit, mode, shortfall
 =====================  ============================================================
@@ -37,6 +43,7 @@ import pyomo.environ as pyo
 
 from simulator.model.measures import MEASURE_COLUMNS
 from simulator.model.targets import shadow_price, shortfall_in_units
+from simulator.results.limits import limits_table
 
 FLOAT_FORMAT = "%.9g"
 MET_TOLERANCE = 1e-6
@@ -164,6 +171,8 @@ def cost_table(m) -> pd.DataFrame:
             rows.append((y, name, "fuel", _v(_fuel(m, getattr(m, name), y)), df))
         rows.append((y, "power", "pv", _v(p.cost_pv[y]), df))
         rows.append((y, "power", "storage", _v(p.cost_storage[y]), df))
+        if hasattr(p, "cost_storage_throughput"):
+            rows.append((y, "power", "storage_throughput", _v(p.cost_storage_throughput[y]), df))
         for i in p.I:
             rows.append((y, "power", f"import_{i}", _v(p.cost_imports[y, i]), df))
         rows.append((y, "power", "grid_expansion", _v(p.cost_grid_expansion[y]), df))
@@ -171,6 +180,36 @@ def cost_table(m) -> pd.DataFrame:
         rows.append((y, "power", "fuel", _v(_fuel(m, p, y)), df))
         rows.append((y, "city", "carbon", _v(m.carbon_cost[y]), df))
     return pd.DataFrame(rows, columns=["year", "sector", "component", "value_mcny", "discount_factor"])
+
+
+def price_table(m, duals: dict) -> pd.DataFrame:
+    """Marginal price of electricity per year and slice, CNY/kWh, and the load it serves (GW).
+
+    The dual λ[y,s] of ``balance_electricity[y,s]`` is the present-value cost
+    (M CNY) of one more GW of load in slice s of year y for a whole year, i.e.
+    of w_s GWh; so ``price = λ / (δ_y · w_s)`` in M CNY/GWh = CNY/kWh.
+    ``load_gw`` is the right-hand side of the balance (all sectors' load).
+    """
+    t = m.time
+    years = list(m.Y)
+    rows = []
+    demand = [getattr(m, name) for name in m.sector_names if name != "power"]
+    for y in years:
+        delta = float(pyo.value(m.discount[y]))
+        for s in m.S:
+            w = float(t.weight[s])
+            lam = duals.get(m.balance_electricity[y, s], 0.0)
+            load = sum(_v(b.load[y, s]) for b in demand)
+            rows.append((y, s, int(t.day_of_year[s]), int(t.hour_of_day[s]), w, lam / (delta * w) if w else float("nan"), load))
+    columns = ["year", "slice", "day_of_year", "hour_of_day", "weight_h", "price_cny_per_kwh", "load_gw"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def load_weighted_price(prices: pd.DataFrame) -> pd.Series:
+    """Per year: Σ_s w_s·load_s·price_s / Σ_s w_s·load_s, CNY/kWh (the average price the city's load pays at the margin)."""
+    energy = prices["weight_h"] * prices["load_gw"]
+    paid = (energy * prices["price_cny_per_kwh"]).groupby(prices["year"]).sum()
+    return paid / energy.groupby(prices["year"]).sum()
 
 
 def _fuel(m, block, y):
@@ -429,8 +468,12 @@ def scorecard(m, duals: dict) -> pd.DataFrame:
     )
 
 
-def result_tables(m, duals: dict, indicators: dict) -> dict[str, pd.DataFrame]:
-    """All result tables of a solved model, sorted by their key columns."""
+def result_tables(m, duals: dict, indicators: dict, reduced_costs: dict | None = None) -> dict[str, pd.DataFrame]:
+    """All result tables of a solved model, sorted by their key columns.
+
+    ``limits`` (binding input limits, see ``results.limits``) is made when the
+    solver's reduced costs are given.
+    """
     dispatch = dispatch_table(m)
     tables = {
         "capacity": capacity_table(m),
@@ -442,6 +485,7 @@ def result_tables(m, duals: dict, indicators: dict) -> dict[str, pd.DataFrame]:
         "indicators": indicator_table(m, indicators),
         "measures": measures_table(m),
         "measure_catalogue": measure_catalogue_table(m),
+        "prices": price_table(m, duals),
         "scorecard": scorecard(m, duals),
     }
     keys = {
@@ -454,10 +498,13 @@ def result_tables(m, duals: dict, indicators: dict) -> dict[str, pd.DataFrame]:
         "indicators": ["indicator", "year"],
         "measures": ["sector", "measure", "year"],
         "measure_catalogue": ["sector", "measure"],
+        "prices": ["year", "slice"],
         "scorecard": ["id"],
     }
+    if reduced_costs is not None:
+        tables["limits"] = limits_table(m, duals, reduced_costs)  # already ranked
     for name, frame in tables.items():
-        if not frame.empty:
+        if not frame.empty and name in keys:
             tables[name] = frame.sort_values(keys[name], kind="mergesort").reset_index(drop=True)
     return tables
 

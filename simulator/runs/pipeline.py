@@ -105,7 +105,7 @@ def run(prepared: Prepared, soft_targets: bool = False, progress: Callable = _qu
         raise explain_infeasible(prepared, exc, progress) from None
     t2 = time.perf_counter()
     progress("extracting results")
-    tables = result_tables(model, result.duals, collect_indicators(model))
+    tables = result_tables(model, result.duals, collect_indicators(model), result.reduced_costs)
     t3 = time.perf_counter()
     timings = dict(prepared.timings)
     timings.update({"build_s": t1 - t0, "solve_s": t2 - t1, "results_s": t3 - t2})

@@ -104,6 +104,9 @@ def _tables(inputs):
             "max_build_gw_per_yr",
         ],
     )
+    if "throughput_cost_cny_per_kwh" in st:
+        inputs.check_nonnegative("storage", ["throughput_cost_cny_per_kwh"], allow_empty=True)
+    inputs.check("storage", st["min_duration_h"] <= st["max_duration_h"], "min_duration_h", "exceeds max_duration_h", "min ≤ max duration")
     gen = inputs.table(
         "generators",
         [
@@ -142,7 +145,10 @@ def _tables(inputs):
         ],
     )
     inputs.check("imports", imp["existing_gw"] <= imp["max_gw"], "existing_gw", "exceeds max_gw", "existing ≤ max")
-    return pv.set_index("pv_class"), st.set_index("technology"), gen.set_index("plant"), imp.set_index("channel")
+    st = st.set_index("technology")  # a copy: the optional column is filled here, not in the inputs
+    st["throughput_cost_cny_per_kwh"] = pd.to_numeric(st.get("throughput_cost_cny_per_kwh", 0.0), errors="coerce")
+    st["throughput_cost_cny_per_kwh"] = st["throughput_cost_cny_per_kwh"].fillna(0.0)
+    return pv.set_index("pv_class"), st, gen.set_index("plant"), imp.set_index("channel")
 
 
 # --------------------------------------------------------------------------- build
@@ -468,6 +474,9 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     st_p = {r: MW_PER_GW * float(st.at[r, "capex_power_cny_per_w"]) * crf(rate, float(st.at[r, "lifetime_yr"])) for r in st.index}
     st_e = {r: MW_PER_GW * float(st.at[r, "capex_energy_cny_per_wh"]) * crf(rate, float(st.at[r, "lifetime_yr"])) for r in st.index}
     st_o = {r: MW_PER_GW * float(st.at[r, "fixed_opex_cny_per_w_yr"]) for r in st.index}
+    # weighted throughput cost per slice, M CNY per GW discharged in the slice: w_s [h] · c_r [CNY/kWh = M CNY/GWh]
+    wear = {r: float(st.at[r, "throughput_cost_cny_per_kwh"]) for r in st.index}
+    w_h = [float(v) for v in weight]
     tou = model.time.factor("tou_multiplier") if "tou_multiplier" in model.time.profiles else np.ones(model.time.n)
     # weighted price per slice, M CNY per GW of the slice: w_s [h] · price [CNY/kWh = M CNY/GWh]
     wprice = {
@@ -488,6 +497,12 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
         rule=lambda bb, y: sum(
             (st_p[r] + st_o[r]) * cum(bb.storage_power_new, y, r) + st_e[r] * cum(bb.storage_energy_new, y, r) for r in bb.R
         ),
+        doc="annualised capex and fixed opex of storage built in the horizon, M CNY/yr",
+    )
+    b.cost_storage_throughput = pyo.Expression(
+        model.Y,
+        rule=lambda bb, y: sum(wear[r] * w_h[s] * bb.discharge[y, s, r] for r in bb.R if wear[r] for s in slices),
+        doc="Σ_s,r w_s · throughput_cost_r · discharge[y,s,r]: wear of the cells, M CNY/yr",
     )
     b.cost_imports = pyo.Expression(
         model.Y,
@@ -508,7 +523,12 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
         doc="variable opex of local plants, M CNY/yr (fuel is priced by the core)",
     )
     cost = {
-        y: b.cost_pv[y] + b.cost_storage[y] + sum(b.cost_imports[y, i] for i in b.I) + b.cost_grid_expansion[y] + b.cost_plants[y]
+        y: b.cost_pv[y]
+        + b.cost_storage[y]
+        + b.cost_storage_throughput[y]
+        + sum(b.cost_imports[y, i] for i in b.I)
+        + b.cost_grid_expansion[y]
+        + b.cost_plants[y]
         for y in years
     }
     ef = imp["co2_kg_per_kwh"].astype(float).to_dict()  # kg/kWh = Mt/TWh

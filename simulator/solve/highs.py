@@ -5,7 +5,8 @@ row keeps its sense), passed to HiGHS with ``passModel``, and solved with the
 scenario's recorded options. Only an optimal solve loads values back into the
 model; every other termination raises with a planner-facing message.
 Duals are d(objective)/d(right-hand side) in objective units (M CNY, present
-value) per unit of the row.
+value) per unit of the row; reduced costs are the same for a column's active
+bound (what binding variable bounds such as build-rate caps are worth).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from simulator.errors import InfeasibleError, SolveError
@@ -37,6 +39,7 @@ class SolveResult:
     iterations: int
     highs_version: str
     duals: dict = field(default_factory=dict)  # ConstraintData → dual
+    reduced_costs: ComponentMap = field(default_factory=ComponentMap)  # VarData → d(objective)/d(active bound), M CNY per unit
     n_rows: int = 0
     n_cols: int = 0
     highs: object = None  # the Highs instance (for diagnosis)
@@ -199,6 +202,7 @@ def solve(model, solver, log_dir: str | Path | None = None) -> SolveResult:
     for (con, _), d in zip(compiled.repn.rows, row_dual, strict=True):
         duals[con] = duals.get(con, 0.0) + float(d)
     result.duals = duals
+    result.reduced_costs = ComponentMap(zip(compiled.repn.columns, np.asarray(sol.col_dual, dtype=float).tolist(), strict=True))
     result.objective = float(pyo.value(model.total_cost))
     result.timings["load_solution_s"] = time.perf_counter() - t4
     return result
