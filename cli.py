@@ -218,6 +218,7 @@ def _summary(outcome, folder: Path) -> None:
     typer.echo(f"objective: {res.objective:,.1f} M CNY (present value, {outcome.prepared.scenario.spec.years.base} prices)")
     if res.warnings:
         typer.echo(f"HiGHS warnings: {len(res.warnings)} (see highs.log)")
+    _economics_summary(outcome)
     card = outcome.tables["scorecard"]
     if not card.empty:
         typer.echo("targets:")
@@ -226,6 +227,16 @@ def _summary(outcome, folder: Path) -> None:
             typer.echo(
                 f"  {mark} {r['id']:<26} {r['clause']:<8} {r['indicator']} {r['sense']} {r['target']:.4g} {r['unit']} "
                 f"in {r['year']}: {r['value']:.4g}; shadow price {r['shadow_price']:.4g} {r['shadow_price_unit']}"
+                + (f" ({r['shadow_price_annual']:.4g} {r['shadow_price_annual_unit']})" if "shadow_price_annual" in r else "")
+            )
+    limits = outcome.tables.get("limits")
+    if limits is not None and not limits.empty:
+        typer.echo("most valuable binding limits (saving if relaxed by 10 %, M CNY present value):")
+        for _, r in limits.head(5).iterrows():
+            typer.echo(
+                f"  {r['rank']:>2}. {r['table']}:{r['row']}.{r['column']} = {r['value']:.4g} {r['unit']}: "
+                f"{r['relax_10pct_saving_mcny']:,.1f} (dual {r['dual_pv_mcny_per_unit']:.4g} M CNY per {r['unit']}, "
+                f"{r['dual_mcny_per_unit_yr']:.4g} per year)"
             )
     t = outcome.timings
     typer.echo(
@@ -233,6 +244,28 @@ def _summary(outcome, folder: Path) -> None:
         f"solve {t['solve_s']:.2f} s (HiGHS {t['highs_run_s']:.2f} s), results {t['results_s']:.2f} s"
     )
     typer.echo(f"run folder: {folder}")
+
+
+def _economics_summary(outcome) -> None:
+    """Investment beside present-value cost, and the load-weighted electricity price of each planning year."""
+    from simulator.results.tables import load_weighted_price
+
+    tables = outcome.tables
+    costs, investment = tables.get("costs"), tables.get("investment")
+    if costs is None or investment is None:
+        return
+    spent = investment.groupby("sector")["investment_mcny"].sum()
+    years = sorted(costs["year"].unique())
+    typer.echo(
+        f"investment: {spent.sum():,.1f} M CNY overnight in {years[0]}–{years[-1]} (base-year prices; "
+        + ", ".join(f"{k} {v:,.0f}" for k, v in spent.items() if abs(v) > 0.05)
+        + f"); present-value cost of the horizon {costs['present_value_mcny'].sum():,.1f} M CNY "
+        "(annuities inside the horizon only: docs/economics.md)"
+    )
+    prices = tables.get("prices")
+    if prices is not None and not prices.empty:
+        weighted = load_weighted_price(prices)
+        typer.echo("electricity price, load-weighted: " + ", ".join(f"{y} {v:.4f}" for y, v in weighted.items()) + " CNY/kWh")
 
 
 @app.command(epilog=EXIT_CODES)

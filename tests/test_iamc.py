@@ -49,6 +49,7 @@ def test_documented_variables_present(frame):
         "Final Energy",
         "Emissions|CO2",
         "Cost",
+        "Price|Secondary Energy|Electricity",
     }
     assert want <= set(frame["variable"])
     for var in frame["variable"].unique():
@@ -63,6 +64,7 @@ def test_documented_variables_present(frame):
             "Primary Energy",
             "Emissions",
             "Cost",
+            "Price",
         }, var
 
 

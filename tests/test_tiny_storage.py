@@ -222,6 +222,8 @@ def test_binding_target_dual_equals_hand_value_and_finite_difference(tiny_inputs
     assert res.objective == pytest.approx(396.2962963 + 100 * (3 - (1 + C)), abs=1e-6)
     assert card.at["pv-capacity", "met"]
     assert card.at["pv-capacity", "shadow_price"] == pytest.approx(100.0, abs=1e-6)
+    # one planning year at a discount rate of 0: the annual form is the same 100 M CNY/yr per GW (= 100 CNY per kW per year)
+    assert card.at["pv-capacity", "shadow_price_annual"] == pytest.approx(100.0, abs=1e-6)
     step = 0.01
     _, res2 = _solve(tiny_inputs, [{**target, "value": 3.0 + step}])
     assert (res2.objective - res.objective) / step == pytest.approx(card.at["pv-capacity", "shadow_price"], rel=1e-6)
@@ -334,3 +336,25 @@ def test_binding_build_rate_cap_dual_in_limits_matches_hand_value_and_resolve(ti
     assert (res.objective - res2.objective) / step == pytest.approx(row["dual_pv_mcny_per_unit"], rel=1e-6)
     # the potential (10 GW) is not binding and is not listed
     assert not ((limits["table"] == "pv_classes") & (limits["column"] == "potential_gw")).any()
+
+
+def test_investment_outlasting_the_horizon_is_reported_beside_its_annuities(tiny_inputs):
+    """PV (1 CNY/W, 10 yr) and the battery are built in 2024, the only planning year (r = 0, δ = 1).
+
+    Overnight investment: PV 1000 M CNY/GW · 2.2345679 GW = 2234.5679; battery 500 · 1.2345679 + 1000 · 1.1111111
+    = 1728.3951 M CNY. The horizon carries one annuity, 1/10 of it (PV 223.45679, battery 172.83951): the
+    other 9/10 are the salvage value left after the horizon (docs/economics.md).
+    """
+    m, res = _solve(tiny_inputs)
+    tables = result_tables(m, res.duals, collect_indicators(m))
+    inv = tables["investment"].set_index("item")
+    assert inv.at["pv_utility", "investment_mcny"] == pytest.approx(1000 * (1 + C), abs=1e-6)
+    assert inv.at["storage_battery_power", "investment_mcny"] == pytest.approx(500 * C, abs=1e-6)
+    assert inv.at["storage_battery_energy", "investment_mcny"] == pytest.approx(1000 * 0.9 * C, abs=1e-6)
+    costs = tables["costs"].set_index("component")
+    power = tables["costs"][tables["costs"]["sector"] == "power"].set_index("component")
+    assert power.at["pv", "investment_mcny"] == pytest.approx(2234.5679, abs=1e-4)
+    assert power.at["pv", "value_mcny"] == pytest.approx(0.1 * 2234.5679, abs=1e-4)
+    assert power.at["storage", "investment_mcny"] == pytest.approx(1728.3951, abs=1e-4)
+    assert power.at["storage", "present_value_mcny"] == pytest.approx(172.83951, abs=1e-5)
+    assert costs["present_value_mcny"].sum() == pytest.approx(res.objective, abs=1e-6)

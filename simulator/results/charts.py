@@ -837,6 +837,35 @@ def plot_costs(costs: pd.DataFrame, scenario: str, lang: str = "en") -> Figure |
     return fig
 
 
+def plot_price_duration(prices: pd.DataFrame, scenario: str, lang: str = "en") -> Figure | None:
+    """Price-duration curve of electricity per planning year: marginal price (CNY/kWh) against hours of the year.
+
+    Each slice's price (``prices.csv``: balance dual / (δ·w)) is held for the
+    hours the slice stands for; slices are sorted from the dearest down.
+    """
+    if prices is None or prices.empty:
+        return None
+    L = Labels(lang)
+    years = sorted(prices["year"].unique())
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    cmap = plt.get_cmap("viridis")
+    for j, y in enumerate(years):
+        part = prices[prices["year"] == y].sort_values("price_cny_per_kwh", ascending=False, kind="mergesort")
+        hours = np.concatenate([[0.0], part["weight_h"].cumsum().to_numpy()])
+        price = part["price_cny_per_kwh"].to_numpy()
+        ax.step(
+            hours, np.append(price, price[-1] if len(price) else 0.0), where="post", color=cmap(j / max(1, len(years) - 1)), label=str(y)
+        )
+    ax.set_xlim(0, 8760)
+    ax.set_xlabel("hours of the year (h)" if lang == "en" else "全年小时数 (h)")
+    ax.set_ylabel("marginal electricity price (CNY/kWh)" if lang == "en" else "边际电价 (元/kWh)")
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.legend(title=L("year"), loc="upper right", fontsize=8)
+    _title(fig, "Electricity price duration", scenario, years, L)
+    fig.tight_layout()
+    return fig
+
+
 # --------------------------------------------------------------------------- run folder
 
 
@@ -850,7 +879,7 @@ class ChartSet:
     font: str | None = None
 
 
-CHART_NAMES = ("capacity", "supply_mix", "dispatch", "energy_use", "scorecard", "macc", "costs")
+CHART_NAMES = ("capacity", "supply_mix", "dispatch", "energy_use", "scorecard", "macc", "costs", "price_duration")
 
 
 def make_charts(
@@ -872,6 +901,7 @@ def make_charts(
         "scorecard": lambda: plot_scorecard(tables.get("scorecard"), scenario, used),
         "macc": lambda: plot_macc(tables.get("measures"), scenario, used, catalogue=tables.get("measure_catalogue")),
         "costs": lambda: plot_costs(tables.get("costs"), scenario, used),
+        "price_duration": lambda: plot_price_duration(tables.get("prices"), scenario, used),
     }
     with plt.rc_context(_rc(font)), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing")

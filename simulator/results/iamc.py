@@ -43,6 +43,8 @@ Emissions|CO2|<Sector path>                                    Mt CO2/yr      po
 **Cost**                                                       million CNY/yr costs.csv, undiscounted, base-year prices
 **Cost|<Sector>**                                              million CNY/yr Power, Steel, … (title case), City
 Cost|<Sector>|<Component>                                      million CNY/yr e.g. Cost|Power|PV, Cost|Power|Import Green
+Price|Secondary Energy|Electricity                             CNY/kWh        prices.csv: marginal price weighted by
+                                                                              load and slice hours (not an aggregate)
 =============================================================  =============  ===========================================
 
 A sector, carrier or technology not in the maps keeps its own name in title
@@ -56,6 +58,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from simulator.results.tables import load_weighted_price
 
 COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
 
@@ -208,6 +212,14 @@ def iamc_table(
             + co["component"].map(lambda c: COMPONENT.get(c, _title(c)))
         )
         leaves.append(_rows(co, var, "million CNY/yr", "value_mcny"))
+    prices = tables.get("prices")
+    if prices is not None and not prices.empty:
+        weighted = load_weighted_price(prices)
+        leaves.append(
+            pd.DataFrame(
+                {"variable": "Price|Secondary Energy|Electricity", "unit": "CNY/kWh", "year": weighted.index, "value": weighted.to_numpy()}
+            )
+        )
     leaves = [f for f in leaves if not f.empty]
     if not leaves:
         return pd.DataFrame(columns=COLUMNS), notes

@@ -10,7 +10,12 @@ capacity               year, variable (capacity | new_build), technology, unit, 
 dispatch               year, slice, day_of_year, hour_of_day, weight_h, flow, value_gw
 generation             year, source, value_twh  (annual electricity by source)
 energy_use             year, sector, carrier, unit, value, baseline
-costs                  year, sector, component, value_mcny, discount_factor
+costs                  year, sector, component, value_mcny (annual cost), discount_factor,
+                       present_value_mcny (= value · δ), investment_mcny (overnight
+                       capex spent that year on the component, base-year prices)
+investment             year, sector, component, item, unit, new_units, capex_mcny_per_unit,
+                       investment_mcny, discount_factor  (overnight investment by
+                       measure or technology and year; see docs/economics.md)
 emissions              year, sector, value_mtco2
 indicators             year, indicator, unit, value
 measures               year, sector, measure, unit, adopted, new,
@@ -31,7 +36,8 @@ limits                 rank, table, row, column, unit, value, years_binding, fir
                        dual_pv_mcny_per_unit, dual_mcny_per_unit_yr, relax_10pct_saving_mcny
                        (binding input limits, ranked; see results/limits.py)
 scorecard              id, clause, indicator, year, sense, target, value, unit, met,
-                       margin, shadow_price, shadow_price_unit, mode, shortfall
+                       margin, shadow_price, shadow_price_unit, shadow_price_annual,
+                       shadow_price_annual_unit, mode, shortfall
 =====================  ============================================================
 """
 
@@ -159,7 +165,8 @@ def energy_table(m) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "sector", "carrier", "unit", "value", "baseline"])
 
 
-def cost_table(m) -> pd.DataFrame:
+def cost_table(m, investment: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Annual cost by year, sector and component (M CNY/yr), its present value and the overnight investment beside it."""
     rows = []
     p = m.power
     for y in m.Y:
@@ -179,7 +186,77 @@ def cost_table(m) -> pd.DataFrame:
         rows.append((y, "power", "plant_opex", _v(p.cost_plants[y]), df))
         rows.append((y, "power", "fuel", _v(_fuel(m, p, y)), df))
         rows.append((y, "city", "carbon", _v(m.carbon_cost[y]), df))
-    return pd.DataFrame(rows, columns=["year", "sector", "component", "value_mcny", "discount_factor"])
+    frame = pd.DataFrame(rows, columns=["year", "sector", "component", "value_mcny", "discount_factor"])
+    frame["present_value_mcny"] = frame["value_mcny"] * frame["discount_factor"]
+    if investment is None:
+        investment = investment_table(m)
+    spent = investment.groupby(["year", "sector", "component"], as_index=False)["investment_mcny"].sum()
+    frame = frame.merge(spent, on=["year", "sector", "component"], how="left")
+    frame["investment_mcny"] = frame["investment_mcny"].fillna(0.0)
+    return frame
+
+
+def investment_table(m) -> pd.DataFrame:
+    """Overnight investment by year, sector and measure or technology (M CNY, base-year prices, not discounted).
+
+    Power: new PV (GW) and storage power (GW) and energy (GWh), grid
+    reinforcement (GW), each times its capex per unit; measures: units added
+    that year (adopted[y] − adopted[y−1], the first year against ``existing``)
+    times ``capex_mcny_per_unit``.
+    """
+    p = m.power
+    years = list(m.Y)
+    rows = []
+    capex = getattr(p, "capex_mcny", {})
+    for y in years:
+        df = float(pyo.value(m.discount[y]))
+        for k in p.K:
+            rows.append((y, "power", "pv", f"pv_{k}", "GW", _v(p.pv_new[y, k]), capex.get(("pv", k), 0.0), df))
+        for r in p.R:
+            rows.append(
+                (y, "power", "storage", f"storage_{r}_power", "GW", _v(p.storage_power_new[y, r]), capex.get(("storage_power", r), 0.0), df)
+            )
+            rows.append(
+                (
+                    y,
+                    "power",
+                    "storage",
+                    f"storage_{r}_energy",
+                    "GWh",
+                    _v(p.storage_energy_new[y, r]),
+                    capex.get(("storage_energy", r), 0.0),
+                    df,
+                )
+            )
+        for i in p.IX:
+            rows.append(
+                (
+                    y,
+                    "power",
+                    "grid_expansion",
+                    f"grid_expansion_{i}",
+                    "GW",
+                    _v(p.import_expansion[y, i]),
+                    capex.get(("grid_expansion", i), 0.0),
+                    df,
+                )
+            )
+    for name, b in _measure_blocks(m):
+        meas = list(b.M)
+        if not meas:
+            continue
+        cat = b.measure_catalogue.set_index("measure")
+        adopted = np.array([[_v(b.adopted[y, k]) for k in meas] for y in years])
+        existing = np.array([float(b.measure_existing.get(k, 0.0)) for k in meas])
+        new = adopted - np.vstack([existing, adopted[:-1]])
+        for j, y in enumerate(years):
+            df = float(pyo.value(m.discount[y]))
+            for i, k in enumerate(meas):
+                rows.append((y, name, "measures", k, str(cat.at[k, "unit"]), float(new[j, i]), float(cat.at[k, "capex_mcny_per_unit"]), df))
+    columns = ["year", "sector", "component", "item", "unit", "new_units", "capex_mcny_per_unit", "discount_factor"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["investment_mcny"] = frame["new_units"] * frame["capex_mcny_per_unit"]
+    return frame[[*columns[:-1], "investment_mcny", "discount_factor"]]
 
 
 def price_table(m, duals: dict) -> pd.DataFrame:
@@ -414,7 +491,22 @@ def measure_catalogue_table(m, mtce_per_unit: dict | None = None) -> pd.DataFram
     return pd.concat(frames, ignore_index=True)[columns]
 
 
+def _annuity_factor(m, year: int) -> float:
+    """Σ_{y ≥ year} δ_y over the planning years: turns a present value into an equal yearly amount from ``year`` on."""
+    total = sum(float(pyo.value(m.discount[y])) for y in m.Y if y >= year)
+    return total if total > 0 else float(pyo.value(m.discount[list(m.Y)[-1]]))
+
+
 def scorecard(m, duals: dict) -> pd.DataFrame:
+    """Targets: value, met, and the shadow price in two forms.
+
+    ``shadow_price`` is the exact dual (M CNY present value per indicator
+    unit, checked by re-solve); ``shadow_price_annual = shadow_price / Σ_{y ≥
+    target year} δ_y`` is the same cost as an equal amount every year from the
+    target year to the end of the horizon (M CNY/yr per unit; for a target in
+    the last year, the undiscounted cost in that year). Per Mtce it reads as
+    CNY per tce, per GW as CNY per kW per year (docs/economics.md).
+    """
     rows = []
     for t in m.targets.T:
         row = m.targets.rows[t]
@@ -443,6 +535,8 @@ def scorecard(m, duals: dict) -> pd.DataFrame:
                 "margin": margin,
                 "shadow_price": shadow_price(row, dual),
                 "shadow_price_unit": f"M CNY per {ind.unit}",
+                "shadow_price_annual": shadow_price(row, dual) / _annuity_factor(m, spec.year),
+                "shadow_price_annual_unit": f"M CNY/yr per {ind.unit}",
                 "mode": "soft" if t in m.targets.T_soft else "hard",
                 "shortfall": shortfall_in_units(m, row),
             }
@@ -462,6 +556,8 @@ def scorecard(m, duals: dict) -> pd.DataFrame:
             "margin",
             "shadow_price",
             "shadow_price_unit",
+            "shadow_price_annual",
+            "shadow_price_annual_unit",
             "mode",
             "shortfall",
         ],
@@ -475,12 +571,14 @@ def result_tables(m, duals: dict, indicators: dict, reduced_costs: dict | None =
     solver's reduced costs are given.
     """
     dispatch = dispatch_table(m)
+    investment = investment_table(m)
     tables = {
         "capacity": capacity_table(m),
         "dispatch": dispatch,
         "generation": generation_table(dispatch),
         "energy_use": energy_table(m),
-        "costs": cost_table(m),
+        "costs": cost_table(m, investment),
+        "investment": investment,
         "emissions": emissions_table(m),
         "indicators": indicator_table(m, indicators),
         "measures": measures_table(m),
@@ -494,6 +592,7 @@ def result_tables(m, duals: dict, indicators: dict, reduced_costs: dict | None =
         "generation": ["year", "source"],
         "energy_use": ["year", "sector", "carrier"],
         "costs": ["year", "sector", "component"],
+        "investment": ["year", "sector", "item"],
         "emissions": ["year", "sector"],
         "indicators": ["indicator", "year"],
         "measures": ["sector", "measure", "year"],

@@ -491,6 +491,13 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     def cum(var, y, idx):
         return sum(var[yy, idx] for yy in years if yy <= y)
 
+    # overnight capex per unit built (M CNY per GW or GWh, base-year prices), read by results (investment)
+    b.capex_mcny = {
+        **{("pv", k): MW_PER_GW * float(pv.at[k, "capex_cny_per_w"]) for k in pv.index},
+        **{("storage_power", r): MW_PER_GW * float(st.at[r, "capex_power_cny_per_w"]) for r in st.index},
+        **{("storage_energy", r): MW_PER_GW * float(st.at[r, "capex_energy_cny_per_wh"]) for r in st.index},
+        **{("grid_expansion", i): float(imp.at[i, "expansion_capex_cny_per_kw"]) for i in b.IX},
+    }
     b.cost_pv = pyo.Expression(model.Y, rule=lambda bb, y: sum((pv_annuity[k] + pv_opex[k]) * cum(bb.pv_new, y, k) for k in bb.K))
     b.cost_storage = pyo.Expression(
         model.Y,
