@@ -358,3 +358,65 @@ def test_investment_outlasting_the_horizon_is_reported_beside_its_annuities(tiny
     assert power.at["storage", "investment_mcny"] == pytest.approx(1728.3951, abs=1e-4)
     assert power.at["storage", "present_value_mcny"] == pytest.approx(172.83951, abs=1e-5)
     assert costs["present_value_mcny"].sum() == pytest.approx(res.objective, abs=1e-6)
+
+
+def _three_years():
+    return scenario_from_dict(
+        {
+            "name": "tiny",
+            "years": {"base": 2023, "start": 2024, "end": 2026},
+            "economics": {"discount_rate": 0.0},
+            "sectors": {"power": {}},
+            "targets": [],
+        }
+    )
+
+
+def test_plant_retiring_inside_the_horizon_is_replaced_by_pv_and_storage(tiny_inputs, tmp_path):
+    """An old plant (1 GW, availability 1, 0.01 CNY/kWh, retire_year 2025) covers the flat 1 GW load in 2024
+    for 8760 h · 0.01 = 87.6 M CNY (cheaper than PV at 100 per GW-yr and the battery path). It is gone from 2025,
+    when the hand-worked PV + battery plan (396.2963 M CNY/yr) is built; its annuities run in 2025 and 2026.
+    Total (r = 0): 87.6 + 2 · 396.2963 = 880.1926 M CNY.
+    """
+    gens = pd.read_csv(tmp_path / "tiny" / "generators.csv")
+    old = {"plant": "old", "capacity_gw": 1.0, "availability": 1.0, "dispatch": "flexible", "profile": "", "fuel": ""}
+    old |= {"heat_rate_kgce_per_kwh": 0.0, "variable_opex_cny_per_kwh": 0.01, "renewable": 0.0, "retire_year": 2025, "source": SRC}
+    assert gens.empty  # the tiny data set has no plant of its own
+    pd.DataFrame([old]).to_csv(tmp_path / "tiny" / "generators.csv", index=False)
+    inputs = load_inputs(tmp_path / "tiny")
+    scenario = _three_years()
+    m = build_model(scenario, inputs, _slices())
+    res = solve(m, scenario.spec.solver)
+    p = m.power
+    assert p.generation[2024, 0, "old"].value == pytest.approx(1.0, abs=1e-6)
+    assert p.generation[2024, 1, "old"].value == pytest.approx(1.0, abs=1e-6)
+    assert p.generation[2025, 1, "old"].ub == 0.0 and p.generation[2026, 0, "old"].ub == 0.0
+    assert p.pv_new[2024, "utility"].value == pytest.approx(0.0, abs=1e-6)
+    assert p.pv_new[2025, "utility"].value == pytest.approx(1 + C, abs=1e-6)
+    assert p.pv_capacity[2026, "utility"].value == pytest.approx(1 + C, abs=1e-6)
+    assert res.objective == pytest.approx(87.6 + 2 * 396.2962963, abs=1e-6)
+
+
+def test_new_capacity_ends_after_its_lifetime_and_is_rebuilt(tiny_inputs, tmp_path):
+    """PV at 0.2 CNY/W with a 2-year life has the same annuity (200 · 0.5 = 100 M CNY/GW-yr) as before, so each
+    year repeats the hand-worked plan; PV built in 2024 runs 2024-2025 and retires in 2026, when it is rebuilt:
+    pv_new = 2.2345679 GW in 2024 and again in 2026, overnight investment 200 · 2.2345679 = 446.9136 M CNY each
+    time; the objective is 3 · 396.2963 = 1188.8889 M CNY (annuities stop with the lifetime: no double count).
+    """
+    path = tmp_path / "tiny" / "pv_classes.csv"
+    table = pd.read_csv(path)
+    table["capex_cny_per_w"], table["lifetime_yr"] = 0.2, 2
+    table.to_csv(path, index=False)
+    inputs = load_inputs(tmp_path / "tiny")
+    scenario = _three_years()
+    m = build_model(scenario, inputs, _slices())
+    res = solve(m, scenario.spec.solver)
+    p = m.power
+    assert p.pv_new[2024, "utility"].value == pytest.approx(1 + C, abs=1e-6)
+    assert p.pv_new[2025, "utility"].value == pytest.approx(0.0, abs=1e-6)
+    assert p.pv_new[2026, "utility"].value == pytest.approx(1 + C, abs=1e-6)
+    assert [p.pv_capacity[y, "utility"].value for y in (2024, 2025, 2026)] == pytest.approx([1 + C] * 3, abs=1e-6)
+    assert res.objective == pytest.approx(3 * 396.2962963, abs=1e-6)
+    inv = result_tables(m, res.duals, collect_indicators(m))["investment"]
+    pv = inv[inv["item"] == "pv_utility"].set_index("year")["investment_mcny"]
+    assert pv.tolist() == pytest.approx([200 * (1 + C), 0.0, 200 * (1 + C)], abs=1e-6)

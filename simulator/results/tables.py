@@ -114,7 +114,8 @@ def dispatch_table(m) -> pd.DataFrame:
     for j, k in enumerate(kk):
         add(f"pv_{k}", p.pv_cf_values[None, :, j] * cap[:, j, None])
     for j, f in enumerate(ff):
-        add(f, np.tile(p.fixed_output_values[:, j], (ny, 1)))
+        alive = p.fixed_alive_values[:, j] if hasattr(p, "fixed_alive_values") else np.ones(ny)
+        add(f, alive[:, None] * p.fixed_output_values[None, :, j])
     gen = _array(p.generation, (ny, n, len(gg)))
     for j, g in enumerate(gg):
         add(g, gen[:, :, j])

@@ -38,6 +38,8 @@ contract components ``use``, ``baseline_use``, ``load`` (zero), ``cost``,
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
@@ -198,12 +200,51 @@ def _grid(values: np.ndarray, rows, cols) -> dict:
     return {(r, c): float(values[i, j]) for i, r in enumerate(rows) for j, c in enumerate(cols)}
 
 
+def _retire_year(frame, column: str = "existing_retire_year") -> dict:
+    """{row: first year the row's existing capacity no longer runs, or None (beyond any horizon)} of an optional column."""
+    if column not in frame:
+        return dict.fromkeys(frame.index)
+    values = pd.to_numeric(frame[column], errors="coerce")
+    return {i: (None if pd.isna(v) else int(v)) for i, v in values.items()}
+
+
+def existing_in_service(existing: float, retire: int | None, year: int) -> float:
+    """Existing capacity still running in ``year``: all of it before its retirement year, none from it on."""
+    return existing if retire is None or year < retire else 0.0
+
+
+def in_service(years: list, year: int, lifetime: float) -> list:
+    """Build years y' of the horizon whose new capacity still runs in ``year``: year − lifetime < y' ≤ year.
+
+    Capacity built in y' runs in y' … y' + lifetime − 1 and retires at y' + lifetime.
+    """
+    return [yy for yy in years if year - lifetime < yy <= year]
+
+
+def _accumulation_rule(years: list, lifetime: dict, existing: dict, retire: dict, capacity, new):
+    """Rule of capacity[y,i] = capacity[y−1,i] + new[y,i] − new[y−L_i,i] − (E_i[y−1] − E_i[y]),
+    with capacity[first−1,i] = E_i[first] (E: existing capacity still running; L: lifetime)."""
+    prev = dict(zip(years[1:], years[:-1], strict=True))
+    horizon = set(years)
+
+    def _rule(bb, y, i):
+        ex_now = existing_in_service(existing[i], retire[i], y)
+        if y in prev:
+            before = capacity(bb)[prev[y], i] - (existing_in_service(existing[i], retire[i], prev[y]) - ex_now)
+        else:
+            before = ex_now
+        built_then = math.floor(y - lifetime[i])  # the build year whose capacity stops running in y
+        retired = new(bb)[built_then, i] if built_then in horizon else 0.0
+        return capacity(bb)[y, i] == before + new(bb)[y, i] - retired
+
+    return _rule
+
+
 def _pv(b, model, pv, time):
     """PV variables (GW).
 
     0 ≤ pv_new[y,k] ≤ max_build_k (GW/yr, a variable bound);
-    existing_k ≤ pv_capacity[y,k] ≤ potential_k (GW, variable bounds: capacity
-    never falls, so the potential bounds every year as it bounds the last).
+    0 ≤ pv_capacity[y,k] ≤ potential_k (GW, a variable bound every year).
     """
     kk = list(pv.index)
     cf = np.column_stack([time.factor(pv.at[k, "profile"]) for k in kk]) if kk else np.zeros((time.n, 0))
@@ -213,56 +254,53 @@ def _pv(b, model, pv, time):
     b.pv_new = pyo.Var(model.Y, b.K, bounds=lambda _, y, k: (0.0, build_max[k]), doc="new PV, GW/yr")
     existing = pv["existing_gw"].astype(float).to_dict()
     potential = pv["potential_gw"].astype(float).to_dict()
-    b.pv_capacity = pyo.Var(model.Y, b.K, bounds=lambda _, y, k: (existing[k], potential[k]), doc="installed PV, GW")
+    b.pv_capacity = pyo.Var(model.Y, b.K, bounds=lambda _, y, k: (0.0, max(potential[k], existing[k])), doc="installed PV, GW")
 
 
 def _pv_accumulation(b, model, pv):
-    """pv_accumulation[y,k]: pv_capacity[y,k] = pv_capacity[y−1,k] + pv_new[y,k]   (GW; y−1 of the first year: existing_k)."""
+    """pv_accumulation[y,k]: pv_capacity[y,k] = pv_capacity[y−1,k] + pv_new[y,k] − pv_new[y−L_k,k] − (E_k[y−1] − E_k[y])   (GW).
+
+    New PV runs ``lifetime_yr`` years (L_k); existing PV (E_k) runs until the
+    optional ``existing_retire_year``. In the first year pv_capacity[y−1,k] = E_k[y].
+    """
+    years = list(model.Y)
     existing = pv["existing_gw"].astype(float).to_dict()
-    prev = dict(zip(list(model.Y)[1:], list(model.Y)[:-1], strict=True))
-
-    def _rule(bb, y, k):
-        before = bb.pv_capacity[prev[y], k] if y in prev else existing[k]
-        return bb.pv_capacity[y, k] == before + bb.pv_new[y, k]
-
-    b.pv_accumulation = pyo.Constraint(model.Y, b.K, rule=_rule)
+    life = pv["lifetime_yr"].astype(float).to_dict()
+    rule = _accumulation_rule(years, life, existing, _retire_year(pv), lambda bb: bb.pv_capacity, lambda bb: bb.pv_new)
+    b.pv_accumulation = pyo.Constraint(model.Y, b.K, rule=rule)
 
 
 def _storage(b, model, st):
     """Storage variables: new and installed power (GW) and energy (GWh), flows (GW), state of charge (GWh).
 
     0 ≤ storage_power_new[y,r] ≤ max_build_r (GW/yr, a variable bound);
-    storage_energy_new[y,r] ≥ 0 (GWh/yr); storage_power[y,r] ≥ existing power,
-    storage_energy[y,r] ≥ existing energy; charge, discharge, state_of_charge ≥ 0.
+    storage_energy_new[y,r] ≥ 0 (GWh/yr); storage_power[y,r], storage_energy[y,r] ≥ 0
+    (set by the accumulation rows); charge, discharge, state_of_charge ≥ 0.
     """
     limit = st["max_build_gw_per_yr"].astype(float).to_dict()
-    ep, ee = st["existing_power_gw"].astype(float).to_dict(), st["existing_energy_gwh"].astype(float).to_dict()
     b.storage_power_new = pyo.Var(model.Y, b.R, bounds=lambda _, y, r: (0.0, limit[r]), doc="GW/yr")
     b.storage_energy_new = pyo.Var(model.Y, b.R, within=pyo.NonNegativeReals, doc="GWh/yr")
-    b.storage_power = pyo.Var(model.Y, b.R, bounds=lambda _, y, r: (ep[r], None), doc="installed storage power, GW")
-    b.storage_energy = pyo.Var(model.Y, b.R, bounds=lambda _, y, r: (ee[r], None), doc="installed storage energy, GWh")
+    b.storage_power = pyo.Var(model.Y, b.R, within=pyo.NonNegativeReals, doc="installed storage power, GW")
+    b.storage_energy = pyo.Var(model.Y, b.R, within=pyo.NonNegativeReals, doc="installed storage energy, GWh")
     b.charge = pyo.Var(model.Y, model.S, b.R, within=pyo.NonNegativeReals, doc="GW")
     b.discharge = pyo.Var(model.Y, model.S, b.R, within=pyo.NonNegativeReals, doc="GW")
     b.state_of_charge = pyo.Var(model.Y, model.S, b.R, within=pyo.NonNegativeReals, doc="GWh")
 
 
 def _storage_accumulation(b, model, st):
-    """storage_power_accumulation[y,r]: storage_power[y,r] = storage_power[y−1,r] + storage_power_new[y,r]   (GW);
-    storage_energy_accumulation[y,r]: the same for energy (GWh). y−1 of the first year: existing.
+    """storage_power_accumulation[y,r]: storage_power[y,r] = storage_power[y−1,r] + storage_power_new[y,r]
+    − storage_power_new[y−L_r,r] − (E_r[y−1] − E_r[y])   (GW);
+    storage_energy_accumulation[y,r]: the same for energy (GWh). New storage runs ``lifetime_yr`` years (L_r);
+    existing storage (E_r) until the optional ``existing_retire_year``. In the first year the y−1 capacity is E_r[y].
     """
+    years = list(model.Y)
     ep, ee = st["existing_power_gw"].astype(float).to_dict(), st["existing_energy_gwh"].astype(float).to_dict()
-    prev = dict(zip(list(model.Y)[1:], list(model.Y)[:-1], strict=True))
-
-    def _power(bb, y, r):
-        before = bb.storage_power[prev[y], r] if y in prev else ep[r]
-        return bb.storage_power[y, r] == before + bb.storage_power_new[y, r]
-
-    def _energy(bb, y, r):
-        before = bb.storage_energy[prev[y], r] if y in prev else ee[r]
-        return bb.storage_energy[y, r] == before + bb.storage_energy_new[y, r]
-
-    b.storage_power_accumulation = pyo.Constraint(model.Y, b.R, rule=_power)
-    b.storage_energy_accumulation = pyo.Constraint(model.Y, b.R, rule=_energy)
+    life = st["lifetime_yr"].astype(float).to_dict()
+    retire = _retire_year(st)
+    power = _accumulation_rule(years, life, ep, retire, lambda bb: bb.storage_power, lambda bb: bb.storage_power_new)
+    energy = _accumulation_rule(years, life, ee, retire, lambda bb: bb.storage_energy, lambda bb: bb.storage_energy_new)
+    b.storage_power_accumulation = pyo.Constraint(model.Y, b.R, rule=power)
+    b.storage_energy_accumulation = pyo.Constraint(model.Y, b.R, rule=energy)
 
 
 def _storage_duration(b, model, st):
@@ -318,16 +356,21 @@ def _fixed_output(fixed, time) -> np.ndarray:
 
 
 def _plants(b, model, flexible, fixed, time):
-    """Existing local plants (GW).
+    """Existing local plants (GW), each running until its ``retire_year`` (optional column; empty = beyond 2060).
 
-    Flexible (thermal): 0 ≤ generation[y,s,g] ≤ capacity_g · availability_g (bound).
+    Flexible (thermal): 0 ≤ generation[y,s,g] ≤ alive[y,g] · capacity_g · availability_g (bound).
     Must-run (waste-to-energy, biomass): fixed_output[s,g] = capacity · availability.
     Profile (wind): fixed_output[s,g] = capacity · cf[s].
+    A fixed plant's output in year y is alive[y,g] · fixed_output[s,g] (alive = 1 before the retirement year, else 0).
     """
+    years = list(model.Y)
+    retire = {**_retire_year(flexible, "retire_year"), **_retire_year(fixed, "retire_year")}
+    b.plant_alive = {(y, g): existing_in_service(1.0, retire[g], y) for y in years for g in retire}
     cap = (flexible["capacity_gw"] * flexible["availability"]).astype(float).to_dict()
-    b.generation = pyo.Var(model.Y, model.S, b.G, bounds=lambda _, y, s, g: (0.0, cap[g]), doc="GW")
+    b.generation = pyo.Var(model.Y, model.S, b.G, bounds=lambda _, y, s, g: (0.0, cap[g] * b.plant_alive[y, g]), doc="GW")
     out = _fixed_output(fixed, time)
-    b.fixed_output_values = out  # slice × plant, GW
+    b.fixed_output_values = out  # slice × plant, GW (while the plant runs)
+    b.fixed_alive_values = np.array([[b.plant_alive[y, g] for g in fixed.index] for y in years]).reshape(len(years), len(fixed.index))
     b.fixed_output = pyo.Param(model.S, b.F, initialize=_grid(out, range(time.n), list(fixed.index)), doc="GW")
 
 
@@ -373,7 +416,7 @@ def _import_expansion(b, model, imp, fixed):
     """Grid reinforcement (GW): capacity of an infrastructure channel only grows, by investment.
 
     import_capacity_accumulates[y,i]: import_capacity[y,i] = import_capacity[y−1,i] + import_expansion[y,i]
-    (import_capacity[first−1,i] = existing_i); 0 ≤ import_expansion[y,i] ≤ max_expansion_i (GW/yr, bound);
+    − import_expansion[y−L_i,i] (import_capacity[first−1,i] = existing_i; L_i = expansion_lifetime_yr); 0 ≤ import_expansion[y,i] ≤ max_expansion_i (GW/yr, bound);
     import_capacity ≤ max_gw (bound).
     """
     years = list(model.Y)
@@ -383,9 +426,10 @@ def _import_expansion(b, model, imp, fixed):
     b.IX = pyo.Set(initialize=grow, ordered=True, doc="import channels that are built, not contracted")
     b.import_expansion = pyo.Var(model.Y, b.IX, bounds=lambda _, y, i: (0.0, rate[i]), doc="GW/yr")
 
-    def _accumulate(bb, y, i):
-        prev = existing[i] if y == years[0] else bb.import_capacity[years[years.index(y) - 1], i]
-        return bb.import_capacity[y, i] == prev + bb.import_expansion[y, i]
+    life = {i: float(imp.at[i, "expansion_lifetime_yr"]) for i in grow}
+    _accumulate = _accumulation_rule(
+        years, life, existing, dict.fromkeys(grow), lambda bb: bb.import_capacity, lambda bb: bb.import_expansion
+    )
 
     b.import_capacity_accumulates = pyo.Constraint(model.Y, b.IX, rule=_accumulate)
 
@@ -418,11 +462,13 @@ def _curtailment(b, model, settings):
     kk = list(b.K)
     # per slice: the PV classes with a non-zero capacity factor (none at night) and the fixed output
     terms = [[(float(c), k) for c, k in zip(row, kk, strict=True) if c != 0.0] for row in b.pv_cf_values]
-    fixed_total = [float(v) for v in b.fixed_output_values.sum(axis=1)]
+    years = list(model.Y)
+    fixed_total = (b.fixed_alive_values @ b.fixed_output_values.T).tolist()  # year × slice, GW of running fixed plants
+    row = {y: j for j, y in enumerate(years)}
     b.renewable_available = pyo.Expression(
         model.Y,
         model.S,
-        rule=lambda bb, y, s: sum(c * bb.pv_capacity[y, k] for c, k in terms[s]) + fixed_total[s],
+        rule=lambda bb, y, s: sum(c * bb.pv_capacity[y, k] for c, k in terms[s]) + fixed_total[row[y]][s],
         doc="PV and fixed renewable-or-must-run output available, GW",
     )
     b.curtailment_within_renewables = pyo.Constraint(
@@ -488,8 +534,13 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     fixed_vopex = fixed["variable_opex_cny_per_kwh"].astype(float)
     fixed_twh = weight @ b.fixed_output_values * TWH_PER_GWH if len(fixed.index) else np.zeros(0)  # TWh/yr per fixed plant
 
-    def cum(var, y, idx):
-        return sum(var[yy, idx] for yy in years if yy <= y)
+    pv_life = pv["lifetime_yr"].astype(float).to_dict()
+    st_life = st["lifetime_yr"].astype(float).to_dict()
+    grid_life = {i: float(imp.at[i, "expansion_lifetime_yr"]) for i in b.IX}
+
+    def live(var, y, idx, lifetime):
+        """Σ of var[y',idx] over the build years still in service in y (annuities end with the lifetime)."""
+        return sum(var[yy, idx] for yy in in_service(years, y, lifetime))
 
     # overnight capex per unit built (M CNY per GW or GWh, base-year prices), read by results (investment)
     b.capex_mcny = {
@@ -498,11 +549,14 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
         **{("storage_energy", r): MW_PER_GW * float(st.at[r, "capex_energy_cny_per_wh"]) for r in st.index},
         **{("grid_expansion", i): float(imp.at[i, "expansion_capex_cny_per_kw"]) for i in b.IX},
     }
-    b.cost_pv = pyo.Expression(model.Y, rule=lambda bb, y: sum((pv_annuity[k] + pv_opex[k]) * cum(bb.pv_new, y, k) for k in bb.K))
+    b.cost_pv = pyo.Expression(
+        model.Y, rule=lambda bb, y: sum((pv_annuity[k] + pv_opex[k]) * live(bb.pv_new, y, k, pv_life[k]) for k in bb.K)
+    )
     b.cost_storage = pyo.Expression(
         model.Y,
         rule=lambda bb, y: sum(
-            (st_p[r] + st_o[r]) * cum(bb.storage_power_new, y, r) + st_e[r] * cum(bb.storage_energy_new, y, r) for r in bb.R
+            (st_p[r] + st_o[r]) * live(bb.storage_power_new, y, r, st_life[r]) + st_e[r] * live(bb.storage_energy_new, y, r, st_life[r])
+            for r in bb.R
         ),
         doc="annualised capex and fixed opex of storage built in the horizon, M CNY/yr",
     )
@@ -520,13 +574,14 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     grid_annuity = {i: float(imp.at[i, "expansion_capex_cny_per_kw"]) * crf(rate, float(imp.at[i, "expansion_lifetime_yr"])) for i in b.IX}
     b.cost_grid_expansion = pyo.Expression(
         model.Y,
-        rule=lambda bb, y: sum(grid_annuity[i] * cum(bb.import_expansion, y, i) for i in bb.IX),
+        rule=lambda bb, y: sum(grid_annuity[i] * live(bb.import_expansion, y, i, grid_life[i]) for i in bb.IX),
         doc="annualised capex of grid reinforcement built in the horizon, M CNY/yr",
     )
-    fixed_cost = float(np.dot(fixed_vopex.to_numpy(), fixed_twh)) * MW_PER_GW if len(fixed.index) else 0.0
+    # M CNY/yr of the fixed plants still running in each year
+    fixed_cost = dict(zip(years, (b.fixed_alive_values @ (fixed_vopex.to_numpy() * fixed_twh) * MW_PER_GW).tolist(), strict=True))
     b.cost_plants = pyo.Expression(
         model.Y,
-        rule=lambda bb, y: sum(vopex[g] * bb.generation_twh[y, g] * MW_PER_GW for g in bb.G) + fixed_cost,
+        rule=lambda bb, y: sum(vopex[g] * bb.generation_twh[y, g] * MW_PER_GW for g in bb.G) + fixed_cost[y],
         doc="variable opex of local plants, M CNY/yr (fuel is priced by the core)",
     )
     cost = {
@@ -555,7 +610,9 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
     b.storage_power_total = pyo.Expression(model.Y, rule=lambda bb, y: sum(bb.storage_power[y, r] for r in bb.R))
     b.storage_energy_total = pyo.Expression(model.Y, rule=lambda bb, y: sum(bb.storage_energy[y, r] for r in bb.R))
     share = fixed["renewable"].astype(float).to_numpy()  # renewable fraction of a plant's output
-    fixed_re_twh = float(share @ (weight @ b.fixed_output_values)) * TWH_PER_GWH if len(share) else 0.0
+    plant_re_twh = share * (weight @ b.fixed_output_values) * TWH_PER_GWH  # TWh/yr of each fixed plant while it runs
+    fixed_re_twh = float(plant_re_twh.sum())  # base year: every existing plant runs
+    re_by_year = dict(zip(years, (b.fixed_alive_values @ plant_re_twh).tolist(), strict=True))
     # Σ_s w_s·cf[s,k]·pv_capacity[y,k] = flh_k·pv_capacity[y,k]: one term per class, not per slice
     flh_k = dict(zip(list(b.K), (weight @ b.pv_cf_values).tolist(), strict=True))  # full-load hours, h/yr
     w = [float(v) for v in weight]
@@ -564,7 +621,7 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
         model.Y,
         rule=lambda bb, y: (
             (sum(flh_k[k] * bb.pv_capacity[y, k] for k in bb.K) - sum(w[s] * bb.curtailment[y, s] for s in slices)) * TWH_PER_GWH
-            + fixed_re_twh
+            + re_by_year[y]
         ),
         doc="local renewable electricity used (PV, wind, biogenic share of waste), TWh",
     )
