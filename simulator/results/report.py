@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.results.tables import load_weighted_price
+
 CHART_ORDER = ["scorecard", "capacity", "supply_mix", "dispatch", "energy_use", "costs", "macc"]
 CHART_TITLES = {
     "scorecard": "Target scorecard",
@@ -54,6 +56,12 @@ def key_figures(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str, str]]:
     if costs is not None and not costs.empty:
         pv = (costs["value_mcny"] * costs["discount_factor"]).sum()
         rows.append(("total cost, present value over the horizon", _num(pv), "M CNY"))
+        if "investment_mcny" in costs:
+            rows.append(("overnight investment over the horizon (undiscounted)", _num(costs["investment_mcny"].sum()), "M CNY"))
+    prices = tables.get("prices")
+    if prices is not None and not prices.empty:
+        weighted = load_weighted_price(prices)
+        rows.append((f"electricity price, load-weighted, in {int(weighted.index[-1])}", _num(weighted.iloc[-1]), "CNY/kWh"))
     ind = tables.get("indicators")
     if ind is not None and not ind.empty:
         last = ind[ind["year"] == ind["year"].max()]
@@ -107,11 +115,23 @@ def render_report(tables: dict[str, pd.DataFrame], scenario: str, description: s
     if card is None or card.empty:
         parts.append("<p>This scenario sets no targets.</p>")
     else:
-        cols = ["id", "clause", "indicator", "year", "sense", "target", "value", "unit", "met", "shadow_price", "shadow_price_unit", "mode"]
+        cols = ["id", "clause", "indicator", "year", "sense", "target", "value", "unit", "met", "shadow_price", "shadow_price_unit"]
+        cols += ["shadow_price_annual", "shadow_price_annual_unit", "mode"]
         parts.append(_table(card, [c for c in cols if c in card.columns]))
         parts.append(
             "<p class='muted'>Shadow price: what tightening the target by one unit would add to the total cost "
-            "(M CNY, present value); 0 means the target does not bind.</p>"
+            "(M CNY, present value); 0 means the target does not bind. The annual form spreads it evenly over the "
+            "years from the target year to the end of the horizon (docs/economics.md).</p>"
+        )
+    limits = tables.get("limits")
+    if limits is not None and not limits.empty:
+        parts.append("<h2>Binding limits</h2>")
+        cols = ["rank", "table", "row", "column", "value", "unit", "years_binding", "dual_pv_mcny_per_unit"]
+        cols += ["dual_mcny_per_unit_yr", "relax_10pct_saving_mcny"]
+        parts.append(_table(limits.head(10), cols))
+        parts.append(
+            "<p class='muted'>Input limits that hold the plan back, ranked by what relaxing each by 10 % of its value "
+            "would save (M CNY, present value); a decision at such a limit restates the input. All rows in limits.csv.</p>"
         )
     for name in CHART_ORDER + sorted(set(charts) - set(CHART_ORDER)):
         png = charts.get(name)
