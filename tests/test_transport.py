@@ -94,14 +94,14 @@ def test_shore_power_moves_diesel_to_electricity(wuhan):
     assert pyo.value(t.use_by_product[2026, "port_berths", "diesel"]) == pytest.approx(0.0)
 
 
-def test_intermodal_growth_is_year_on_year(wuhan):
+def test_intermodal_growth_is_average_annual_from_the_base(wuhan):
+    """年均增长: growth = 100·((V_2026 / V_2023)^(1/3) − 1) %, V_2023 = 100 thousand TEU."""
     scenario, m = _model(wuhan, targets=[{"id": "g", "indicator": "transport.intermodal_growth", "year": 2026, "value": 15.0}])
     assert solve(m, scenario.spec.solver).status == "optimal"
-    t = m.transport
-    v25, v26 = pyo.value(t.intermodal_volume[2025]), pyo.value(t.intermodal_volume[2026])
+    v26 = pyo.value(m.transport.intermodal_volume[2026])
     growth = collect_indicators(m)["transport.intermodal_growth"].value(2026)
-    assert growth == pytest.approx(100 * (v26 - v25) / v25)
-    assert growth >= 15.0 - 1e-6
+    assert growth == pytest.approx(100 * ((v26 / 100.0) ** (1 / 3) - 1))
+    assert v26 >= 152.0875 - 1e-6  # 100 · 1.15³
 
 
 II_5_3_AND_4 = {
@@ -126,6 +126,11 @@ def test_reference_meets_every_ii_5_3_and_ii_5_4_target():
     for tid, clause in II_5_3_AND_4.items():
         row = card.loc[tid]
         assert row["clause"] == clause
+        if tid == "building-renewable-share":
+            # soft in the reference: with electricity at the coal-equivalent factor (GB 55015-2021 reading) the
+            # catalogue cannot reach 10 % by 2026; the scorecard shows the shortfall instead (docs/policy-coverage.md)
+            assert row["mode"] == "soft" and row["shortfall"] > 0.0 and row["value"] + row["shortfall"] == pytest.approx(10.0)
+            continue
         assert bool(row["met"]), tid
         assert np.isfinite(row["shadow_price"]) and row["shadow_price"] >= 0.0
 

@@ -75,19 +75,83 @@ class Economics(StrictModel):
 
 
 class Accounting(StrictModel):
-    """Energy accounting conventions (GB/T 2589-2020 and the NBS coal-equivalent)."""
+    """Energy accounting conventions: which statistic counts what, and at which factor.
 
-    electricity_calorific_kgce_per_kwh: float = Field(0.1229, gt=0.0, le=0.5)
-    renewable_coal_equivalent_kgce_per_kwh: float = Field(0.30, gt=0.0, le=0.5)
+    Each field is the convention of the statistic that a 56号 target is read
+    against (docs/policy-coverage.md); the default is that statistic's own
+    convention, cited in ``inputs/<dataset>/sources.csv`` (ids in brackets). A
+    convention that could not be confirmed says so in its source row; the
+    other choice is one line of YAML away.
+    """
+
+    electricity_calorific_kgce_per_kwh: float = Field(
+        0.1229, gt=0.0, le=0.5, description="electricity at its calorific value, kgce/kWh (GB/T 2589-2020 [gbt-2589-2020])"
+    )
+    renewable_coal_equivalent_kgce_per_kwh: float = Field(
+        0.30,
+        gt=0.0,
+        le=0.5,
+        description="renewable electricity at the NBS coal-equivalent (发电煤耗法), kgce/kWh [conv-nbs-renewable-production]",
+    )
+    steel_electricity_kgce_per_kwh: float = Field(
+        0.1229, gt=0.0, le=0.5, description="electricity in 吨钢综合能耗, kgce/kWh (GB 21256-2013 [conv-gb-21256-2013])"
+    )
+    refining_electricity_kgce_per_kwh: float = Field(
+        0.3714,
+        gt=0.0,
+        le=0.5,
+        description="electricity in 吨原油加工能耗, kgce/kWh: 0.26 kgoe/kWh × 1.4286 kgce/kgoe (GB 30251-2013 [conv-gb-30251-2013])",
+    )
+    ethylene_electricity_kgce_per_kwh: float = Field(
+        0.3714,
+        gt=0.0,
+        le=0.5,
+        description="electricity in 吨乙烯综合能耗, kgce/kWh: 0.26 kgoe/kWh × 1.4286 kgce/kgoe (GB 30250-2013 [conv-gb-30250-2013])",
+    )
+    building_electricity_basis: Literal["coal_equivalent", "calorific"] = Field(
+        "coal_equivalent",
+        description="factor of electricity (use and rooftop PV) in 城镇建筑可再生能源替代率 (GB 55015-2021 [conv-gb-55015-2021])",
+    )
+    renewable_production_basis: Literal["capacity", "output"] = Field(
+        "capacity",
+        description="可再生能源综合生产能力: capacity × stated full-load hours, or the modelled output used [conv-renewable-capacity]",
+    )
+    pv_full_load_hours: float = Field(
+        1000.0, gt=0.0, le=8760.0, description="stated full-load hours of PV in 综合生产能力, h/yr [conv-renewable-capacity]"
+    )
+    green_share_grid_renewable_pct: float = Field(
+        0.0,
+        ge=0.0,
+        le=100.0,
+        description="renewable content of grid (non-green) imports counted in the green share, % [conv-green-share]",
+    )
+    roof_coverage_of_installable: list[str] = Field(
+        default_factory=lambda: ["public"],
+        description="building categories whose roof-PV coverage is over the installable roof (可安装光伏屋顶面积); "
+        "every other category's is over the whole roof (屋顶光伏覆盖率) [conv-roof-coverage]",
+    )
 
 
 class Target(StrictModel):
-    """One policy target: ``indicator`` (sense) ``value`` or base × (1 + change)."""
+    """One policy target: ``indicator`` (sense) ``value`` or base × (1 + change).
+
+    ``basis``: ``policy`` when the number is written in the policy (its clause
+    in policy/targets.md), ``scenario`` when the scenario chose it because the
+    clause gives no number. By default a target holds in ``year`` only; a
+    standard in force holds in every year of ``years`` (the same value), and
+    ``path: linear`` holds in every planning year up to ``year`` on the straight
+    line from ``path_start`` (default: the indicator's base-year value) in the
+    base year to the target value in ``year``.
+    """
 
     id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9\-_.]*$")
     clause: str = ""
+    basis: Literal["policy", "scenario"] = "scenario"
     indicator: str = Field(min_length=3, pattern=r"^[a-z_]+\.[a-z0-9_]+$")
     year: int = Field(ge=2001, le=2060)
+    years: list[int] | None = Field(None, min_length=1, description="years in which the same value holds (a standard in force)")
+    path: Literal["linear"] | None = Field(None, description="linear: every planning year up to `year`, on the line from the base")
+    path_start: float | None = Field(None, description="base-year value of a linear path (default: the indicator's base value)")
     value: float | None = None
     change_vs_base: float | None = Field(None, ge=-1.0, le=10.0)
     unit: str | None = None
@@ -100,7 +164,21 @@ class Target(StrictModel):
     def _one_of(self):
         if (self.value is None) == (self.change_vs_base is None):
             raise ValueError("give exactly one of `value` or `change_vs_base`")
+        if self.years is not None and self.path is not None:
+            raise ValueError("give at most one of `years` or `path`")
+        if self.path_start is not None and self.path is None:
+            raise ValueError("`path_start` needs `path: linear`")
+        if self.years is not None and (self.year not in self.years or max(self.years) != self.year):
+            raise ValueError(f"`years` must end with the target year {self.year}, got {self.years}")
         return self
+
+    def holding_years(self, first_planning_year: int) -> list[int]:
+        """The years in which the target is a constraint (the target year last)."""
+        if self.years is not None:
+            return sorted(set(self.years))
+        if self.path == "linear":
+            return list(range(first_planning_year, self.year + 1))
+        return [self.year]
 
 
 class Solver(StrictModel):
@@ -611,6 +689,16 @@ def load_scenario(path: str | Path, overrides: dict | None = None) -> Scenario:
                         _where(locations, loc + ("year",), path),
                         _dotted(loc + ("year",)),
                         f"year {target.year} is outside the planning years",
+                        f"{spec.years.start}..{spec.years.end}",
+                    )
+                )
+            outside = [y for y in target.years or [] if not spec.years.start <= y <= spec.years.end]
+            if outside:
+                problems.append(
+                    Problem(
+                        _where(locations, loc + ("years",), path),
+                        _dotted(loc + ("years",)),
+                        f"years {outside} are outside the planning years",
                         f"{spec.years.start}..{spec.years.end}",
                     )
                 )

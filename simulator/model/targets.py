@@ -10,6 +10,15 @@ becomes one constraint in the target year:
 * plain:  ``numerator[y] (sense) T``
 * share:  ``numerator[y] − (T / scale) · denominator[y] (sense) 0`` (linear;
   both parts may be decisions)
+* average annual growth from the base year b (``growth_from_base``, T in %):
+  ``numerator[y] (sense) base · (1 + T/100)^(y − b)`` (年均增长: linear in the
+  numerator, whatever the number of years)
+
+A target that holds in several years (``years:`` or ``path: linear``, see
+``intake.scenario.Target``) becomes one row per year: the row of the target
+year keeps the target's id, the others are ``<id>@<year>``. On a linear path
+the right-hand side of year y is ``T_y = T_0 + (T − T_0)·(y − b)/(year − b)``
+with T_0 the base-year value.
 
 A soft target adds a shortfall variable ``shortfall ≥ 0`` (numerator units)
 on the weak side and ``penalty · shortfall`` to the objective.
@@ -46,13 +55,28 @@ class Indicator:
     base_value: float | None = None
     #: a typical magnitude of the denominator, to scale soft-target shortfalls
     denominator_ref: float = 1.0
+    #: base year b of an average-annual-growth indicator: value = 100·((num/base_level)^(1/(y−b)) − 1) %
+    growth_from_base: int | None = None
+    #: the numerator's base-year level of a growth indicator (numerator units)
+    base_level: float | None = None
 
     @property
     def is_share(self) -> bool:
         return self.denominator is not None
 
+    @property
+    def is_growth(self) -> bool:
+        return self.growth_from_base is not None
+
+    def growth_level(self, year: int, growth_pct: float) -> float:
+        """Numerator level of ``growth_pct`` %/yr on average from the base: base_level · (1 + g/100)^(y − b)."""
+        return float(self.base_level) * (1.0 + growth_pct / 100.0) ** (year - self.growth_from_base)
+
     def value(self, year: int) -> float:
         num = pyo.value(self.numerator[year])
+        if self.is_growth:
+            ratio = float(num) / float(self.base_level)
+            return 100.0 * (ratio ** (1.0 / (year - self.growth_from_base)) - 1.0) if ratio > 0 else float("nan")
         if self.denominator is None:
             return float(num)
         den = pyo.value(self.denominator[year])
@@ -70,16 +94,32 @@ def collect_indicators(model) -> dict[str, Indicator]:
 
 @dataclass
 class TargetRow:
-    """A target as built: its spec, indicator and right-hand side."""
+    """One target constraint as built: its spec, indicator, year, id and right-hand side."""
 
     spec: object
     indicator: Indicator
     target_value: float
+    year: int = 0
+    id: str = ""
+
+    def __post_init__(self):
+        self.year = self.year or self.spec.year
+        self.id = self.id or self.spec.id
+
+
+def _path_values(target, ind: Indicator, value: float, base_year: int, first_year: int, start: float | None) -> dict[int, float]:
+    """{year: right-hand side} of a target: its value in every holding year, or the linear path."""
+    years = target.holding_years(first_year)
+    if target.path != "linear":
+        return dict.fromkeys(years, value)
+    span = target.year - base_year
+    return {y: start + (value - start) * (y - base_year) / span for y in years}
 
 
 def resolve_targets(scenario, indicators: dict[str, Indicator]) -> list[TargetRow]:
-    """Check every target against the indicators; all problems together."""
+    """Check every target against the indicators; one row per holding year; all problems together."""
     problems, rows = [], []
+    base_year, first_year = scenario.spec.years.base, scenario.spec.years.start
     for i, target in enumerate(scenario.spec.targets):
         loc = ("targets", i)
         ind = indicators.get(target.indicator)
@@ -116,36 +156,59 @@ def resolve_targets(scenario, indicators: dict[str, Indicator]) -> list[TargetRo
             continue
         else:
             value = ind.base_value * (1.0 + target.change_vs_base)
-        rows.append(TargetRow(spec=target, indicator=ind, target_value=value))
+        start = target.path_start if target.path_start is not None else ind.base_value
+        if target.path == "linear" and start is None:
+            problems.append(
+                Problem(
+                    scenario.where(loc + ("path",)),
+                    f"targets[{i}].path",
+                    f"indicator '{ind.name}' has no base-year value to start a linear path from",
+                    "`path_start:` (the base-year value) or `years: [...]`",
+                )
+            )
+            continue
+        for y, rhs in _path_values(target, ind, value, base_year, first_year, start).items():
+            rid = target.id if y == target.year else f"{target.id}@{y}"
+            rows.append(TargetRow(spec=target, indicator=ind, target_value=rhs, year=y, id=rid))
     if problems:
         raise ScenarioError(problems=problems)
     return rows
 
 
+def _growth_slope(row: TargetRow) -> float:
+    """d(right-hand side)/dT of a growth target: base · n · (1 + T/100)^(n−1) / 100 (numerator units per %)."""
+    ind = row.indicator
+    n = row.year - ind.growth_from_base
+    return float(ind.base_level) * n * (1.0 + row.target_value / 100.0) ** (n - 1) / 100.0
+
+
 def add_targets(model, rows: list[TargetRow], default_penalty: float, soften: set[str] | None = None) -> None:
-    """Add ``model.targets``: one constraint per target, shortfalls for soft ones.
+    """Add ``model.targets``: one constraint per target row, shortfalls for soft ones.
 
     ``target_met[t]``: numerator − (T/scale)·denominator (sense) 0 for shares,
+    numerator (sense) base·(1 + T/100)^n for average growth from the base,
     numerator (sense) T otherwise (indicator units); soft targets add
     ``shortfall[t] ≥ 0`` (numerator units) on the weak side.
-    ``soften`` names targets to treat as soft regardless of their mode.
+    ``soften`` names targets (by the target's id) to treat as soft regardless of their mode.
     """
     soften = soften or set()
     blk = pyo.Block()
     model.targets = blk
-    by_id = {r.spec.id: r for r in rows}
+    by_id = {r.id: r for r in rows}
     blk.rows = by_id
     blk.T = pyo.Set(initialize=list(by_id), ordered=True)
-    soft = [t for t, r in by_id.items() if r.spec.mode == "soft" or t in soften]
+    soft = [t for t, r in by_id.items() if r.spec.mode == "soft" or r.spec.id in soften or t in soften]
     blk.T_soft = pyo.Set(initialize=soft, ordered=True)
     blk.shortfall = pyo.Var(blk.T_soft, within=pyo.NonNegativeReals)
 
     def _met(b, t):
         r = by_id[t]
-        ind, y = r.indicator, r.spec.year
+        ind, y = r.indicator, r.year
         if ind.is_share:
             body = ind.numerator[y] - (r.target_value / ind.scale) * ind.denominator[y]
             rhs = 0.0
+        elif ind.is_growth:
+            body, rhs = ind.numerator[y], ind.growth_level(y, r.target_value)
         else:
             body, rhs = ind.numerator[y], r.target_value
         slack = b.shortfall[t] if t in soft else 0.0
@@ -160,7 +223,9 @@ def add_targets(model, rows: list[TargetRow], default_penalty: float, soften: se
     def _penalty_per_unit(t):
         r = by_id[t]
         p = r.spec.penalty_mcny_per_unit or default_penalty
-        # shortfall is in numerator units; a share's penalty is per indicator unit
+        # shortfall is in numerator units; a share's or growth's penalty is per indicator unit
+        if r.indicator.is_growth:
+            return p / max(_growth_slope(r), 1e-9)
         return p * (r.indicator.scale / r.indicator.denominator_ref if r.indicator.is_share else 1.0)
 
     blk.penalty = pyo.Expression(expr=sum(_penalty_per_unit(t) * blk.shortfall[t] for t in soft))
@@ -171,17 +236,21 @@ def shadow_price(row: TargetRow, dual: float) -> float:
     sign = 1.0 if row.spec.sense in (">=", "==") else -1.0
     price = sign * dual
     if row.indicator.is_share:
-        price *= pyo.value(row.indicator.denominator[row.spec.year]) / row.indicator.scale
+        price *= pyo.value(row.indicator.denominator[row.year]) / row.indicator.scale
+    elif row.indicator.is_growth:
+        price *= _growth_slope(row)
     return 0.0 if abs(price) < 1e-9 else price
 
 
 def shortfall_in_units(model, row: TargetRow) -> float:
     """The soft shortfall of a target in indicator units (0 for hard targets)."""
-    t = row.spec.id
+    t = row.id
     if t not in model.targets.T_soft:
         return 0.0
     sf = pyo.value(model.targets.shortfall[t])
     if row.indicator.is_share:
-        den = pyo.value(row.indicator.denominator[row.spec.year])
+        den = pyo.value(row.indicator.denominator[row.year])
         return row.indicator.scale * sf / den if abs(den) > 1e-12 else float("nan")
+    if row.indicator.is_growth:
+        return max(0.0, row.target_value - row.indicator.value(row.year)) if sf > 1e-12 else 0.0
     return float(sf)

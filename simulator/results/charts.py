@@ -630,7 +630,12 @@ def plot_scorecard(scorecard: pd.DataFrame, scenario: str, lang: str = "en") -> 
             va="center",
             fontsize=8.5,
         )
-    labels = [f"{L(r['id'])} ({r['clause']})" if r["clause"] else L(r["id"]) for _, r in c.iterrows()]
+    # basis: the number is the policy's own, or (marked) the scenario's choice where the clause gives none
+    scen = [r.get("basis") == "scenario" for _, r in c.iterrows()]
+    labels = [
+        (f"{L(r['id'])} ({r['clause']})" if r["clause"] else L(r["id"])) + (f"\n[{L('scenario number')}]" if s else "")
+        for s, (_, r) in zip(scen, c.iterrows(), strict=True)
+    ]
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 420)
     ax.set_xticks([0, 50, 100, 150, 200])

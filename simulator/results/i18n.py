@@ -155,6 +155,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "clipped": ("≥ 200 % clipped", "≥ 200 % 截断"),
     "met": ("met", "达成"),
     "missed": ("missed", "未达成"),
+    "scenario number": ("the scenario's number: the policy gives none", "情景设定值（政策未给数值）"),
     "shadow price": ("shadow price", "影子价格"),
     "in": ("in", "年"),
     "Energy-saving cost curve": ("Energy-saving cost curve of measures", "节能措施成本曲线"),

@@ -115,8 +115,8 @@ def render_report(tables: dict[str, pd.DataFrame], scenario: str, description: s
     if card is None or card.empty:
         parts.append("<p>This scenario sets no targets.</p>")
     else:
-        cols = ["id", "clause", "indicator", "year", "sense", "target", "value", "unit", "met", "shadow_price", "shadow_price_unit"]
-        cols += ["shadow_price_annual", "shadow_price_annual_unit", "mode"]
+        cols = ["id", "clause", "basis", "indicator", "year", "sense", "target", "value", "unit", "met", "shadow_price"]
+        cols += ["shadow_price_unit", "shadow_price_annual", "shadow_price_annual_unit", "mode"]
         parts.append(_table(card, [c for c in cols if c in card.columns]))
         parts.append(
             "<p class='muted'>Shadow price: what tightening the target by one unit would add to the total cost "

@@ -35,7 +35,7 @@ prices                 year, slice, day_of_year, hour_of_day, weight_h,
 limits                 rank, table, row, column, unit, value, years_binding, first_year,
                        dual_pv_mcny_per_unit, dual_mcny_per_unit_yr, relax_10pct_saving_mcny
                        (binding input limits, ranked; see results/limits.py)
-scorecard              id, clause, indicator, year, sense, target, value, unit, met,
+scorecard              id, clause, basis (policy | scenario), indicator, year, sense, target, value, unit, met,
                        margin, shadow_price, shadow_price_unit, shadow_price_annual,
                        shadow_price_annual_unit, mode, shortfall
 =====================  ============================================================
@@ -512,7 +512,7 @@ def scorecard(m, duals: dict) -> pd.DataFrame:
     for t in m.targets.T:
         row = m.targets.rows[t]
         spec, ind = row.spec, row.indicator
-        value = ind.value(spec.year)
+        value = ind.value(row.year)
         target = row.target_value
         if spec.sense == ">=":
             margin = value - target
@@ -526,8 +526,9 @@ def scorecard(m, duals: dict) -> pd.DataFrame:
             {
                 "id": t,
                 "clause": spec.clause,
+                "basis": spec.basis,
                 "indicator": spec.indicator,
-                "year": spec.year,
+                "year": row.year,
                 "sense": spec.sense,
                 "target": target,
                 "value": value,
@@ -536,7 +537,7 @@ def scorecard(m, duals: dict) -> pd.DataFrame:
                 "margin": margin,
                 "shadow_price": shadow_price(row, dual),
                 "shadow_price_unit": f"M CNY per {ind.unit}",
-                "shadow_price_annual": shadow_price(row, dual) / _annuity_factor(m, spec.year),
+                "shadow_price_annual": shadow_price(row, dual) / _annuity_factor(m, row.year),
                 "shadow_price_annual_unit": f"M CNY/yr per {ind.unit}",
                 "mode": "soft" if t in m.targets.T_soft else "hard",
                 "shortfall": shortfall_in_units(m, row),
@@ -547,6 +548,7 @@ def scorecard(m, duals: dict) -> pd.DataFrame:
         columns=[
             "id",
             "clause",
+            "basis",
             "indicator",
             "year",
             "sense",

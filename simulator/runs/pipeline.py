@@ -161,7 +161,7 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
     missed = card[card["shortfall"] > 1e-6]
     lines = ["the hard targets of this scenario cannot all be met:"]
     for _, row in missed.iterrows():
-        spec = next(t for t in scenario.spec.targets if t.id == row["id"])
+        spec = next(t for t in scenario.spec.targets if t.id == str(row["id"]).split("@")[0])  # <id>@<year>: a path year
         clause = f" ({spec.clause})" if spec.clause else ""
         word = {">=": "at least", "<=": "at most", "==": "exactly"}[spec.sense]
         lines.append(

@@ -34,9 +34,14 @@ The accounting rule of ``buildings.renewable_share`` (stated also in
 docs/buildings-transport.md and in the scenario's ``sectors.buildings``):
 
     numerator   = Σ_{kinds counted} renewable heat (Mtce)
-                  + [rooftop_pv counted] 0.1229 · PV electricity of building roofs (TWh)
-    denominator = Σ_c use[y,c] (electricity at the calorific factor, Mtce)
+                  + [rooftop_pv counted] f_e · PV electricity of building roofs (TWh)
+    denominator = Σ_c use[y,c] (electricity at f_e, Mtce)
                   + Σ_{kinds counted} renewable heat (Mtce)
+
+with f_e (kgce/kWh = Mtce/TWh) set by ``accounting.building_electricity_basis``:
+``coal_equivalent`` (default, 0.30: the convention of the building-energy
+statistic, GB 55015-2021 / GB/T 51161-2016, see docs/buildings-transport.md)
+or ``calorific`` (0.1229, GB/T 2589-2020).
 
 PV of building roofs is the power sector's PV capacity (existing + new) in
 the building classes (the ``pv_class`` of categories with building energy:
@@ -339,9 +344,15 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
     """Renewable share and production, new-construction shares, new-roof PV coverage."""
     years = list(model.Y)
     base = scenario.spec.years.base
-    calorific = scenario.spec.accounting.electricity_calorific_kgce_per_kwh  # Mtce/TWh
+    acct = scenario.spec.accounting
+    # electricity (use and rooftop PV) at the building statistic's factor (Mtce/TWh): accounting.building_electricity_basis
+    elec = (
+        acct.renewable_coal_equivalent_kgce_per_kwh
+        if acct.building_electricity_basis == "coal_equivalent"
+        else acct.electricity_calorific_kgce_per_kwh
+    )
     mtce = table["mtce_per_unit"].astype(float).to_dict()
-    mtce["electricity"] = calorific
+    mtce["electricity"] = elec
     flh = _full_load_hours(model, inputs)
     rows = cat.set_index("measure")
     ren = rows["renewable_heat_mtce_per_unit"].astype(float).to_dict()
@@ -360,14 +371,14 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
     # PV of the building classes as the power sector builds it (existing + new), at full-load hours (TWh/yr)
     b.building_pv_twh = _AfterPower(lambda y: sum(flh[q] * model.power.pv_capacity[y, q] for q in building_classes) * MILLI)
     b.renewable_used = _AfterPower(
-        lambda y: b.renewable_heat_counted[y] + (calorific * b.building_pv_twh[y] if pv_counted and building_classes else 0.0)
+        lambda y: b.renewable_heat_counted[y] + (elec * b.building_pv_twh[y] if pv_counted and building_classes else 0.0)
     )
     b.energy_use = pyo.Expression(
         model.Y,
         rule=lambda bb, y: (
             sum(mtce[c] * bb.use[y, c] for c in model.C if mtce.get(c, 0.0)) + sum(bb.renewable_heat[y, h] for h in heat_counted)
         ),
-        doc="urban building energy use: purchased final energy (electricity at the calorific factor) + counted renewable heat, Mtce",
+        doc="urban building energy use: purchased final energy (electricity at the share's factor) + counted renewable heat, Mtce",
     )
     produced = list(settings.renewable_production_counts)
     b.renewable_production = pyo.Expression(model.Y, rule=lambda bb, y: sum(bb.renewable_heat[y, h] for h in produced), doc="Mtce/yr")
@@ -379,7 +390,7 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
     use0 = sum(
         mtce.get(c, 0.0) * float(stock.loc[k, "floor_area_mm2"] * stock.loc[k, col]) * MILLI for k in b.KB for c, col in INTENSITY.items()
     )
-    num0 = sum(heat0[h] for h in heat_counted) + (calorific * pv0 if pv_counted else 0.0)
+    num0 = sum(heat0[h] for h in heat_counted) + (elec * pv0 if pv_counted else 0.0)
     den0 = use0 + sum(heat0[h] for h in heat_counted)
     b.base_year_values = {"renewable_used_mtce": num0, "energy_use_mtce": den0, "base_year": base}
 
@@ -401,7 +412,13 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
             b.renewable_production,
             base_value=sum(heat0[h] for h in produced),
         ),
-        "buildings.energy_use": Indicator("buildings.energy_use", "Mtce", "urban building energy use", b.energy_use, base_value=den0),
+        "buildings.energy_use": Indicator(
+            "buildings.energy_use",
+            "Mtce",
+            "urban building energy use (electricity at accounting.building_electricity_basis) + counted renewable heat",
+            b.energy_use,
+            base_value=den0,
+        ),
     }
     groups = {name: g for name, g in cat[cat["indicator"] != ""].groupby("indicator")}
     b.NS = pyo.Set(initialize=sorted(groups), ordered=True, doc="new-construction share indicators")
@@ -423,13 +440,19 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
             scale=100.0,
             denominator_ref=max(den.values()) or 1.0,
         )
+    # coverage over the installable roof (可安装光伏屋顶面积) or over the whole roof (屋顶光伏覆盖率):
+    # the whole roof carries potential / installable share of PV at the same density
+    installable = set(acct.roof_coverage_of_installable)
     for k in b.KR:
-        den = {y: float(b.new_roof_pv_potential[y, k]) for y in years}
+        over_roof = k not in installable
+        whole = 1.0 / float(stock.at[k, "installable_roof_share"]) if over_roof else 1.0
+        den = {y: float(b.new_roof_pv_potential[y, k]) * whole for y in years}
         num = {y: b.new_roof_pv[y, k] for y in years}
         ind[f"buildings.{k}_roof_pv_coverage"] = Indicator(
             f"buildings.{k}_roof_pv_coverage",
             "%",
-            f"PV on the installable roof area of that year's new {k} buildings",
+            f"PV on the {'whole' if over_roof else 'installable'} roof area of that year's new {k} buildings "
+            "(accounting.roof_coverage_of_installable)",
             num,
             denominator=den,
             scale=100.0,

@@ -21,9 +21,12 @@ Equations (all indexed by planning year y; units Mtce or TWh per year):
 * ``product_use[y,p,c] = activity[y,p] · base_intensity[p,c] − product_saving[y,p,c]``;
 * ``use_nonnegative[y,p,c]``: product_use[y,p,c] ≥ 0 wherever a measure of p
   saves carrier c;
-* ``energy_mtce[y,p] = Σ_c f_c · product_use[y,p,c]``, with f_c the Mtce per
-  unit of carriers.csv and electricity at the scenario's calorific factor
-  (``accounting.electricity_calorific_kgce_per_kwh``, kgce/kWh = Mtce/TWh);
+* ``energy_mtce[y,p] = Σ_c f_{p,c} · product_use[y,p,c]``, with f_{p,c} the Mtce
+  per unit of carriers.csv and electricity at the factor of the product's own
+  energy-consumption quota standard (``accounting.<product>_electricity_kgce_per_kwh``,
+  kgce/kWh = Mtce/TWh: 0.1229 for crude steel, GB 21256; 0.3714 for refining
+  and ethylene, GB 30251 / GB 30250, 0.26 kgoe/kWh), so that the indicator
+  is the statistic the 56号 target is read against;
 * ``intensity_kgce_per_t[y,p] = 1000 · energy_mtce[y,p] / activity[y,p]``
   (1 Mtce / 1 Mt = 1 tce/t = 1000 kgce/t) — linear, since output is data.
 
@@ -124,6 +127,28 @@ def carrier_prices(inputs, model) -> dict[str, float]:
     return price
 
 
+def product_conversion_mtce(inputs, scenario, products: list[str]) -> dict[str, dict[str, float]]:
+    """Mtce per carrier unit by product line: electricity at ``accounting.<product>_electricity_kgce_per_kwh``.
+
+    A product line without such a setting counts electricity at the calorific factor.
+    """
+    base = conversion_mtce(inputs, scenario)
+    acct = scenario.spec.accounting
+    out = {}
+    for p in products:
+        line = PRODUCT_ACCOUNTING.get(p)
+        out[p] = {**base, "electricity": float(getattr(acct, line)) if line else base["electricity"]}
+    return out
+
+
+#: the accounting setting of the electricity factor of each product line's statistic
+PRODUCT_ACCOUNTING = {
+    "crude_steel": "steel_electricity_kgce_per_kwh",
+    "refining": "refining_electricity_kgce_per_kwh",
+    "ethylene": "ethylene_electricity_kgce_per_kwh",
+}
+
+
 def build_lines(block, model, scenario, inputs, activity: dict[str, pd.Series], intensity: pd.DataFrame, catalogue: pd.DataFrame):
     """Give ``block`` the product lines, measures and contract (see the module docstring)."""
     years = list(model.Y)
@@ -142,7 +167,8 @@ def build_lines(block, model, scenario, inputs, activity: dict[str, pd.Series], 
     _product_use(block, model, base)
     _use_nonnegative(block, model, catalogue, carrier_list)
     factor = conversion_mtce(inputs, scenario)
-    _intensity(block, model, factor)
+    by_product = product_conversion_mtce(inputs, scenario, products)
+    _intensity(block, model, by_product)
 
     used = sorted({c for (_, c) in base} | {c for (_, c) in block.saving_pairs}, key=carrier_list.index)
     use = {(y, c): sum(block.product_use[y, p, c] for p in products) for y in years for c in used}
@@ -157,10 +183,11 @@ def build_lines(block, model, scenario, inputs, activity: dict[str, pd.Series], 
         loads=[(block.electricity_twh, LOAD_PROFILE)],
         cost={y: block.measure_cost[y] for y in years},
     )
-    block.mtce_per_unit = factor
+    block.mtce_per_unit = factor  # final energy: electricity at the calorific factor
+    block.product_mtce_per_unit = by_product  # the product statistics' own factors
     block.price_mcny_per_unit = carrier_prices(inputs, model)
     block.base_intensity_kgce_per_t = {
-        p: KGCE_PER_T_PER_MTCE_PER_MT * sum(factor[c] * base.get((p, c), 0.0) for c in carrier_list) for p in products
+        p: KGCE_PER_T_PER_MTCE_PER_MT * sum(by_product[p][c] * base.get((p, c), 0.0) for c in carrier_list) for p in products
     }
     return block
 
@@ -203,13 +230,16 @@ def _use_nonnegative(block, model, catalogue: pd.DataFrame, carrier_list: list[s
     block.use_nonnegative = pyo.Constraint(model.Y, block.PC_saved, rule=lambda b, y, p, c: b.product_use[y, p, c] >= 0.0)
 
 
-def _intensity(block, model, factor: dict[str, float]) -> None:
-    """energy_mtce[y,p] = Σ_c f_c·product_use[y,p,c] (Mtce); intensity_kgce_per_t[y,p] = 1000·energy/activity (kgce/t)."""
+def _intensity(block, model, factor: dict[str, dict[str, float]]) -> None:
+    """energy_mtce[y,p] = Σ_c f_{p,c}·product_use[y,p,c] (Mtce); intensity_kgce_per_t[y,p] = 1000·energy/activity (kgce/t).
+
+    f_{p,c}: Mtce per carrier unit with electricity at product p's statistical factor.
+    """
     block.energy_mtce = pyo.Expression(
         model.Y,
         block.P,
-        rule=lambda b, y, p: sum(factor[c] * b.product_use[y, p, c] for c in model.C if factor.get(c, 0.0) != 0.0),
-        doc="comprehensive energy use of a product line, Mtce (electricity at the calorific factor)",
+        rule=lambda b, y, p: sum(factor[p][c] * b.product_use[y, p, c] for c in model.C if factor[p].get(c, 0.0) != 0.0),
+        doc="comprehensive energy use of a product line, Mtce (electricity at the product statistic's factor)",
     )
     block.intensity_kgce_per_t = pyo.Expression(
         model.Y,

@@ -15,7 +15,10 @@ Tables read (``inputs/<dataset>/``):
   the line a measure applies to.
 
 Equations are those of :mod:`simulator.sectors.industry`. Indicators, in
-kgce per tonne with electricity at the scenario's calorific factor:
+kgce per tonne with electricity at the factor of each product's national
+energy-consumption quota standard (``accounting.refining_electricity_kgce_per_kwh``,
+GB 30251-2013; ``accounting.ethylene_electricity_kgce_per_kwh``, GB 30250-2013;
+both 0.26 kgoe/kWh = 0.3714 kgce/kWh by default, see docs/industry.md):
 ``petrochemicals.refining_intensity`` (energy per tonne of crude oil
 processed, 吨原油加工能耗) and ``petrochemicals.ethylene_intensity``
 (comprehensive energy per tonne of ethylene, 吨乙烯综合能耗).
@@ -51,14 +54,14 @@ def build(model, scenario, inputs):
         "petrochemicals.refining_intensity": Indicator(
             "petrochemicals.refining_intensity",
             "kgce/t",
-            "energy per tonne of crude oil processed (electricity at the calorific factor)",
+            "energy per tonne of crude oil processed (吨原油加工能耗; electricity at accounting.refining_electricity_kgce_per_kwh)",
             industry.by_year(block.intensity_kgce_per_t, "refining", model.Y),
             base_value=base["refining"],
         ),
         "petrochemicals.ethylene_intensity": Indicator(
             "petrochemicals.ethylene_intensity",
             "kgce/t",
-            "comprehensive energy per tonne of ethylene (electricity at the calorific factor)",
+            "comprehensive energy per tonne of ethylene (吨乙烯综合能耗; electricity at accounting.ethylene_electricity_kgce_per_kwh)",
             industry.by_year(block.intensity_kgce_per_t, "ethylene", model.Y),
             base_value=base["ethylene"],
         ),

@@ -603,7 +603,8 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
     """Power indicators: PV and storage capacity, renewable production, green share, storage per new PV."""
     years = list(model.Y)
     weight = np.asarray(time.weight, dtype=float)
-    coal_eq = scenario.spec.accounting.renewable_coal_equivalent_kgce_per_kwh  # kgce/kWh = Mtce/TWh
+    acct = scenario.spec.accounting
+    coal_eq = acct.renewable_coal_equivalent_kgce_per_kwh  # kgce/kWh = Mtce/TWh
     imp = inputs.tables["imports"].set_index("channel")
     green = [i for i in imp.index if int(imp.at[i, "green"]) == 1]
     b.pv_total = pyo.Expression(model.Y, rule=lambda bb, y: sum(bb.pv_capacity[y, k] for k in bb.K))
@@ -625,12 +626,20 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
         ),
         doc="local renewable electricity used (PV, wind, biogenic share of waste), TWh",
     )
-    b.renewable_production = pyo.Expression(model.Y, rule=lambda bb, y: coal_eq * bb.renewable_twh[y], doc="Mtce (coal-equivalent)")
+    _renewable_production(b, model, acct, fixed_re_twh)
+    grid_re = acct.green_share_grid_renewable_pct / 100.0
+    grid = [i for i in imp.index if i not in green]
     b.consumed_twh = pyo.Expression(
         model.Y, rule=lambda bb, y: sum(w[s] * bb.supply[y, s] for s in slices) * TWH_PER_GWH, doc="electricity consumed, TWh"
     )
     b.green_twh = pyo.Expression(
-        model.Y, rule=lambda bb, y: bb.renewable_twh[y] + sum(bb.imported_twh[y, i] for i in green), doc="green electricity, TWh"
+        model.Y,
+        rule=lambda bb, y: (
+            bb.renewable_twh[y]
+            + sum(bb.imported_twh[y, i] for i in green)
+            + (grid_re * sum(bb.imported_twh[y, i] for i in grid) if grid_re else 0.0)
+        ),
+        doc="green electricity: local renewables + green imports (+ the stated renewable content of grid imports), TWh",
     )
     b.pv_new_total = pyo.Expression(model.Y, rule=lambda bb, y: sum(bb.pv_new[yy, k] for yy in years if yy <= y for k in bb.K))
     b.storage_new_total = pyo.Expression(
@@ -639,6 +648,8 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
     flh = {k: float(np.dot(weight, time.factor(pv.at[k, "profile"]))) for k in pv.index}
     base_pv_twh = sum(float(pv.at[k, "existing_gw"]) * flh[k] for k in pv.index) * TWH_PER_GWH
     base_re = base_pv_twh + fixed_re_twh
+    base_pv_stated_twh = float(pv["existing_gw"].sum()) * acct.pv_full_load_hours * TWH_PER_GWH
+    base_production = coal_eq * ((base_pv_stated_twh + fixed_re_twh) if acct.renewable_production_basis == "capacity" else base_re)
     demand = inputs.tables.get("electricity_demand")
     base_year = scenario.spec.years.base
     base_demand = None
@@ -665,9 +676,9 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
         "power.renewable_production": Indicator(
             "power.renewable_production",
             "Mtce",
-            "local renewable electricity used, at the scenario's coal-equivalent factor",
+            "local renewable electricity production (accounting.renewable_production_basis), at the coal-equivalent factor",
             b.renewable_production,
-            base_value=coal_eq * base_re,
+            base_value=base_production,
         ),
         "power.renewable_electricity": Indicator(
             "power.renewable_electricity", "TWh", "local renewable electricity used", b.renewable_twh, base_value=base_re
@@ -675,11 +686,12 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
         "power.green_share": Indicator(
             "power.green_share",
             "%",
-            "green electricity (local renewables + green imports) over electricity consumed",
+            "green electricity (local renewables + green imports + accounting.green_share_grid_renewable_pct of grid imports) "
+            "over electricity consumed",
             b.green_twh,
             denominator=b.consumed_twh,
             scale=100.0,
-            base_value=(100.0 * base_re / base_demand) if base_demand else None,
+            base_value=(100.0 * base_re / base_demand) if base_demand and not grid_re else None,
             denominator_ref=base_demand or 1.0,
         ),
         "power.storage_per_new_pv": Indicator(
@@ -692,3 +704,28 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
             denominator_ref=0.1,
         ),
     }
+
+
+def _renewable_production(b, model, acct, fixed_re_twh: float) -> None:
+    """renewable_production[y] (Mtce/yr), 可再生能源综合生产能力 of local renewable electricity.
+
+    ``capacity`` basis (default): f_ce · (H_pv · Σ_k pv_capacity[y,k] · 1e-3 + E_fixed), the
+    production capability of the installed PV at the stated full-load hours H_pv (h/yr,
+    ``accounting.pv_full_load_hours``) plus the renewable output of the existing
+    wind, biomass and biogenic waste-to-energy plants at their stated availability
+    (E_fixed, TWh/yr, generators.csv); curtailment does not reduce a capability.
+    ``output`` basis: f_ce · renewable_twh[y] (the modelled output used, TWh/yr).
+    f_ce = ``accounting.renewable_coal_equivalent_kgce_per_kwh`` (kgce/kWh = Mtce/TWh).
+    """
+    coal_eq = acct.renewable_coal_equivalent_kgce_per_kwh
+    hours = acct.pv_full_load_hours
+    by_capacity = acct.renewable_production_basis == "capacity"
+
+    def _rule(bb, y):
+        if by_capacity:
+            return coal_eq * (hours * TWH_PER_GWH * sum(bb.pv_capacity[y, k] for k in bb.K) + fixed_re_twh)
+        return coal_eq * bb.renewable_twh[y]
+
+    b.renewable_production = pyo.Expression(
+        model.Y, rule=_rule, doc=f"Mtce/yr, {acct.renewable_production_basis} basis at the coal-equivalent factor"
+    )

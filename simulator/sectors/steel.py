@@ -42,14 +42,14 @@ def build(model, scenario, inputs):
         "steel.energy_intensity": Indicator(
             "steel.energy_intensity",
             "kgce/t",
-            "comprehensive energy per tonne of crude steel (electricity at the calorific factor)",
+            "comprehensive energy per tonne of crude steel (吨钢综合能耗; electricity at accounting.steel_electricity_kgce_per_kwh)",
             industry.by_year(block.intensity_kgce_per_t, PRODUCT, model.Y),
             base_value=block.base_intensity_kgce_per_t[PRODUCT],
         ),
         "steel.energy_use": Indicator(
             "steel.energy_use",
             "Mtce",
-            "comprehensive energy use of crude steel making (electricity at the calorific factor)",
+            "comprehensive energy use of crude steel making (electricity at accounting.steel_electricity_kgce_per_kwh)",
             industry.by_year(block.energy_mtce, PRODUCT, model.Y),
             base_value=block.base_intensity_kgce_per_t[PRODUCT] * float(activity[PRODUCT][years[0]]) / 1000.0,
         ),

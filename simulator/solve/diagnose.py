@@ -221,7 +221,7 @@ def explain(prepared, exc: InfeasibleError, build: Callable, solve: Callable, co
         limits = [describe_limit(conflict.model, fam, mem) for fam, mem in conflict.families().items()]
         limits = list(dict.fromkeys(limits))
         for t in conflict.targets:
-            spec = by_id[t]
+            spec = by_id[t.split("@")[0]]  # a path year's row is <id>@<year>
             row = card[card["id"] == t].iloc[0]
             clause = f" ({spec.clause})" if spec.clause else ""
             word = {">=": "", "<=": "at most ", "==": "exactly "}[spec.sense]
@@ -230,7 +230,7 @@ def explain(prepared, exc: InfeasibleError, build: Callable, solve: Callable, co
             if others:
                 because += "; together with target " + ", ".join(others)
             lines.append(
-                f"  {t}{clause}: {word}{_g(row['target'])} {row['unit']} by {spec.year} cannot be met: {because}; "
+                f"  {t}{clause}: {word}{_g(row['target'])} {row['unit']} by {row['year']} cannot be met: {because}; "
                 f"the best reachable is {_g(row['value'])} {row['unit']}; shortfall {_g(row['shortfall'])} {row['unit']}"
             )
         names = [m.name for m in conflict.members]
