@@ -39,10 +39,16 @@ def time(inputs):
     return representative_days(inputs.table("profiles_hourly"), 2)
 
 
-def _scenario(targets: bool = False, **sectors):
+#: the calorific reading of all three statistics (electricity at 0.1229 kgce/kWh), on which these tests' hand figures rest;
+#: the sector statistics' own factors (the default) are tested in test_sector_conventions_make_refining_infeasible
+CALORIFIC_ACCOUNTING = {f"{p}_electricity_kgce_per_kwh": CALORIFIC for p in ("steel", "refining", "ethylene")}
+
+
+def _scenario(targets: bool = False, accounting=None, **sectors):
     data = {
         "name": "industry-test",
         "dataset": str(WUHAN),
+        "accounting": CALORIFIC_ACCOUNTING if accounting is None else accounting,
         "years": {"base": 2023, "start": 2024, "end": 2026},
         "time": {"days": 2},
         "sectors": {"power": {}, "steel": {}, "petrochemicals": {}, **sectors},
@@ -212,3 +218,39 @@ def test_intensity_unit_must_match_the_carrier(inputs):
         industry.read_intensity(fake, "x_intensity", ["x"])
     text = str(err.value)
     assert "x_intensity.csv:row 2" in text and "unit" in text
+
+
+def test_sector_conventions_make_refining_infeasible(inputs, time):
+    """吨原油加工能耗 with electricity at GB 30251's 0.3714 kgce/kWh: the catalogue cannot reach −5 % by 2026.
+
+    Base 45 + 16 + 8 + 60·0.3714 = 91.284 kgce/t; target 0.95·91.284 = 86.7198. Most the measures save by 2026,
+    per tonne of 8.5 Mt crude (adoption since 2023 = min(potential − existing, rate · years)):
+    heat exchangers 3·3/8.5 = 1.05882; furnaces 2.5·3/8.5 = 0.88235; waste-heat steam 1.5·3/8.5 = 0.52941;
+    process control (0.8 + 1.5·0.3714)·5.5/8.5 = 0.87811; heat pumps (4 − 10·0.3714)·3/8.5 = 0.10094 (from 2025);
+    electrified compressors 2.5 − 8.5·0.3714 = −0.6569 kgce/t: not adopted. Best 91.284 − 3.44963 = 87.83437.
+    """
+    data = {
+        "name": "industry-sector-convention",
+        "dataset": str(WUHAN),
+        "years": {"base": 2023, "start": 2024, "end": 2026},
+        "time": {"days": 2},
+        "sectors": {"power": {}, "petrochemicals": {}},
+        "targets": [
+            {
+                "id": "refining-intensity",
+                "indicator": "petrochemicals.refining_intensity",
+                "year": 2026,
+                "change_vs_base": -0.05,
+                "sense": "<=",
+                "mode": "soft",
+            }
+        ],
+    }
+    scenario = scenario_from_dict(data)
+    model = build_model(scenario, inputs, time)
+    result = solve(model, scenario.spec.solver)
+    row = result_tables(model, result.duals, collect_indicators(model))["scorecard"].set_index("id").loc["refining-intensity"]
+    assert row["target"] == pytest.approx(0.95 * 91.284)
+    assert row["value"] == pytest.approx(87.83437, abs=1e-4)
+    assert row["shortfall"] == pytest.approx(87.83437 - 0.95 * 91.284, abs=1e-4)
+    assert pyo.value(model.petrochemicals.adopted[2026, "refining_electrified_compressors"]) == pytest.approx(0.0, abs=1e-9)

@@ -1,4 +1,4 @@
-"""The impossible example: exit 3, the IIS names pv-capacity with its clause and the PV potential, shortfall 0.3 GW."""
+"""The impossible example: exit 3, the IIS names pv-capacity with its clause and the PV potential, shortfall 0.2 GW."""
 
 from __future__ import annotations
 
@@ -21,17 +21,17 @@ def test_impossible_pv_explained():
         pipeline.run(prepared)
     err = info.value
     text = str(err)
-    # potentials entered: 0.15 + 0.55 + 0.10 + 0.10 = 0.9 GW; target 1.2 GW → shortfall 0.3 GW
-    assert "pv-capacity (II.5.2): 1.2 GW by 2026 cannot be met: the PV potential entered totals 0.9 GW" in text
-    assert "shortfall 0.3 GW" in text
+    # potentials entered: 0.15 + 0.65 + 0.10 + 0.10 = 1.0 GW; target 1.2 GW → shortfall 0.2 GW
+    assert "pv-capacity (II.5.2): 1.2 GW by 2026 cannot be met: the PV potential entered totals 1 GW" in text
+    assert "shortfall 0.2 GW" in text
     assert err.missed == ["pv-capacity"]
     conflict = err.conflicts[0]
     assert conflict.targets == ["pv-capacity"]
     names = {m.name for m in conflict.members}
     assert "targets.target_met[pv-capacity]" in names
     row = err.soft_scorecard.set_index("id").loc["pv-capacity"]
-    assert row["shortfall"] == pytest.approx(0.3, abs=1e-6)
-    assert row["value"] == pytest.approx(0.9, abs=1e-6)
+    assert row["shortfall"] == pytest.approx(0.2, abs=1e-6)
+    assert row["value"] == pytest.approx(1.0, abs=1e-6)
 
 
 def test_cli_exit_3_and_soft_targets_solve(tmp_path):
