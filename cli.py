@@ -215,6 +215,11 @@ def compare(
 def _summary(outcome, folder: Path) -> None:
     res = outcome.result
     typer.echo(f"status: {res.status}")
+    typer.echo(
+        f"solver: {res.method} (method {res.options.get('method_requested', res.method)}, crossover {res.options.get('run_crossover')})"
+    )
+    for line in res.fallbacks:
+        typer.echo(f"  fallback: {line}")
     typer.echo(f"objective: {res.objective:,.1f} M CNY (present value, {outcome.prepared.scenario.spec.years.base} prices)")
     if res.warnings:
         typer.echo(f"HiGHS warnings: {len(res.warnings)} (see highs.log)")

@@ -57,16 +57,21 @@ _T_START = time.perf_counter()
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "reference.yaml"
+FREE = ROOT / "benchmarks" / "free-decisions.yaml"  # overrides lifting the build limits (free decisions)
 
 CASES = {
     "reference": {"days": None, "hours": None, "end": 2026, "label": "default days × 2024–2026"},
     "hourly_1y": {"days": None, "hours": 8760, "end": 2024, "label": "8,760 h × 2024"},
     "hourly_3y": {"days": None, "hours": 8760, "end": 2026, "label": "8,760 h × 2024–2026"},
     "long": {"days": None, "hours": None, "end": 2035, "label": "default days × 2024–2035"},
+    "hourly_7y": {"days": None, "hours": 8760, "end": 2030, "label": "8,760 h × 2024–2030"},
+    "free_hourly_3y": {"days": None, "hours": 8760, "end": 2026, "label": "free decisions, 8,760 h × 2024–2026", "free": True},
 }
 METHODS = {
+    "auto": {"method": "auto", "crossover": True},
     "simplex": {"method": "simplex", "crossover": True},
     "ipm": {"method": "ipm", "crossover": True},
+    "hipo": {"method": "hipo", "crossover": True},
     "ipm_nox": {"method": "ipm", "crossover": False},
     "pdlp": {"method": "pdlp", "crossover": False},
 }
@@ -77,10 +82,16 @@ SWEEP_METHODS = ("hierarchical", "k_means", "k_medoids")
 # --------------------------------------------------------------------------- child side
 
 
-def _overrides(days: int | None, hours: int | None, end: int, method: str | None = None, solver: dict | None = None) -> dict:
-    from simulator.intake.scenario import load_scenario
+def _overrides(
+    days: int | None, hours: int | None, end: int, method: str | None = None, solver: dict | None = None, free: bool = False
+) -> dict:
+    import yaml
+
+    from simulator.intake.scenario import deep_merge, load_scenario
 
     ov: dict = {"years": {"end": end}}
+    if free:
+        ov = deep_merge(yaml.safe_load(FREE.read_text(encoding="utf-8")), ov)
     if hours == 8760:
         ov["time"] = {"hours": 8760}
     elif days is not None:
@@ -106,7 +117,15 @@ def _key_figures(model) -> dict:
     out["storage_power_gw"] = float(sum(pyo.value(p.storage_power[last, r]) for r in p.R))
     out["storage_energy_gwh"] = float(sum(pyo.value(p.storage_energy[last, r]) for r in p.R))
     out["green_import_gw"] = float(sum(pyo.value(p.import_capacity[last, i]) for i in p.I if i != "grid"))
+    out["grid_import_gw"] = float(sum(pyo.value(p.import_capacity[last, i]) for i in p.I if i == "grid"))
+    out["storage_duration_h"] = out["storage_energy_gwh"] / out["storage_power_gw"] if out["storage_power_gw"] > 0 else 0.0
     return out
+
+
+def _emissions(tables: dict) -> float:
+    """CO2 of the last planning year, all sectors (Mt)."""
+    e = tables["emissions"]
+    return float(e.loc[e["year"] == e["year"].max(), "value_mtco2"].sum())
 
 
 def _highs_summary(log: str) -> dict:
@@ -130,7 +149,9 @@ def child(case: dict) -> dict:
     except ImportError:
         writers = []
     t0 = time.perf_counter()
-    prepared = pipeline.prepare(SCENARIO, _overrides(case["days"], case["hours"], case["end"], case.get("method"), case.get("solver")))
+    prepared = pipeline.prepare(
+        SCENARIO, _overrides(case["days"], case["hours"], case["end"], case.get("method"), case.get("solver"), case.get("free", False))
+    )
     outcome = pipeline.run(prepared)
     t1 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,6 +172,8 @@ def child(case: dict) -> dict:
         "iterations": res.iterations,
         "objective_mcny": res.objective,
         "solver_options": res.options,
+        "solver_attempts": res.attempts,
+        "emissions_mtco2": _emissions(outcome.tables),
         "imports_s": t0 - t_import,
         "load_s": t["load_s"],
         "timeslices_s": t["timeslices_s"],
@@ -178,7 +201,7 @@ def child_sweep(spec: dict) -> list[dict]:
         for method in spec["methods"]:
             t0 = time.perf_counter()
             try:
-                prepared = pipeline.prepare(SCENARIO, _overrides(days, None, spec["end"], method))
+                prepared = pipeline.prepare(SCENARIO, _overrides(days, None, spec["end"], method, free=spec.get("free", False)))
                 outcome = pipeline.run(prepared)
             except Exception as exc:  # a method tsam cannot run is reported, not fatal
                 out.append({"days": days, "method": method, "error": f"{type(exc).__name__}: {exc}"})
@@ -189,6 +212,7 @@ def child_sweep(spec: dict) -> list[dict]:
                     "method": method,
                     "objective_mcny": outcome.result.objective,
                     "key": _key_figures(outcome.model),
+                    "emissions_mtco2": _emissions(outcome.tables),
                     "wall_s": time.perf_counter() - t0,
                 }
             )
@@ -288,6 +312,27 @@ def error_report(hourly: dict, end: int, days=SWEEP_DAYS, methods=SWEEP_METHODS)
     return {"years_end": end, "hourly_objective_mcny": ref_obj, "hourly_key": ref_key, "runs": rows, "sweep_wall_s": wall}
 
 
+def free_error_report(hourly: dict, days=SWEEP_DAYS, method: str = "hierarchical") -> dict:
+    """Free decisions (benchmarks/free-decisions.yaml): every key figure of 6–48 days against 8,760 h, relative errors."""
+    end = hourly["years"][-1]
+    rows, wall = _run_child(["--sweep", json.dumps({"days": list(days), "methods": [method], "end": end, "free": True})])
+    ref = dict(hourly["key"], objective_mcny=hourly["objective_mcny"], emissions_mtco2=hourly["emissions_mtco2"])
+    print(f"\nfree decisions: {method} days against 8,760 h, years 2024–{end}; relative error (%) of each figure (last year)")
+    names = [k for k in ref if abs(ref[k]) > 1e-6]
+    print("  days  " + "  ".join(f"{k:>18}" for k in names))
+    print("  8760  " + "  ".join(f"{ref[k]:>18.4f}" for k in names))
+    for r in rows:
+        if "error" in r:
+            print(f"  {r['days']:>4}  failed: {r['error']}")
+            continue
+        got = dict(r["key"], objective_mcny=r["objective_mcny"], emissions_mtco2=r["emissions_mtco2"])
+        r["values"] = got
+        r["rel_error"] = {k: (got[k] - ref[k]) / abs(ref[k]) for k in names}
+        r["worst_capacity_rel_error"] = max(abs(r["rel_error"][k]) for k in names if k.endswith(("_gw", "_gwh")))
+        print(f"  {r['days']:>4}  " + "  ".join(f"{100 * r['rel_error'][k]:>+17.3f}%" for k in names))
+    return {"years_end": end, "method": method, "hourly": ref, "runs": rows, "sweep_wall_s": wall}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="skip the 8,760 h × 3 years case")
@@ -296,6 +341,16 @@ def main() -> None:
     ap.add_argument("--no-charts", action="store_true", help="do not write the run folder's charts (timed apart otherwise)")
     ap.add_argument("--no-error", action="store_true", help="skip the time-aggregation error report")
     ap.add_argument("--error-from", default=None, help="take the 8,760 h reference of the error report from this results.json")
+    ap.add_argument(
+        "--free-error",
+        action="store_true",
+        help="time-aggregation error where decisions are free: the free_hourly_3y case, then 6/12/24/48 days against it",
+    )
+    ap.add_argument(
+        "--compare-methods",
+        default=None,
+        help="solve each case with each of these methods in turn (e.g. auto,hipo,ipm,simplex): " + ", ".join(METHODS),
+    )
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results.json"))
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--sweep", help=argparse.SUPPRESS)
@@ -307,8 +362,11 @@ def main() -> None:
         print(json.dumps(child_sweep(json.loads(args.sweep))))
         return
 
-    names = [n for n in args.cases.split(",") if n in CASES] if args.cases else [n for n in CASES if not (args.quick and n == "hourly_3y")]
-    methods = args.methods.split(",") if args.methods else [None]
+    default = [n for n in ("reference", "hourly_1y", "hourly_3y", "long") if not (args.quick and n == "hourly_3y")]
+    names = [n for n in args.cases.split(",") if n in CASES] if args.cases else default
+    methods = (args.compare_methods or args.methods or "").split(",") if (args.compare_methods or args.methods) else [None]
+    if args.free_error and not args.cases:
+        names = ["free_hourly_3y"]
     info = machine()
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM; HiGHS {info['highs']}, Pyomo {info['pyomo']}")
     results: dict = {"machine": info, "created": time.strftime("%Y-%m-%d %H:%M:%S"), "cases": []}
@@ -319,7 +377,11 @@ def main() -> None:
             _print_case(fig)
     if results["cases"]:
         print(f"sectors: {', '.join(results['cases'][0]['sectors'])}")
-    if not args.no_error:
+    if args.free_error:
+        free = next((f for f in results["cases"] if f["case"] == "free_hourly_3y" and f.get("method_compared") in (None, "auto")), None)
+        if free is not None:
+            results["free_aggregation_error"] = free_error_report(free)
+    elif not args.no_error:
         cases = results["cases"]
         if args.error_from:  # the 8,760 h figures of an earlier run
             cases = json.loads(Path(args.error_from).read_text())["cases"] + cases

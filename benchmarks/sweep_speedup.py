@@ -6,13 +6,18 @@ Both paths solve the same variants with the same shared time slices
 (:func:`simulator.sweep.run_serial` in this process; :func:`simulator.sweep.run_sweep`
 on a fresh LocalCluster, cluster start-up included). ``--serial M`` times the
 serial loop on the first M variants only and extrapolates linearly to all of
-them (say so when you quote the figure). Wall times vary by tens of per cent
-between runs on a shared machine: quote the ratio from one run.
+them (say so when you quote the figure); ``--serial 0`` skips it.
+``--compare-reuse`` runs the cluster sweep twice, with each worker's HiGHS LP
+reused between variants (updated in place, warm-started; the default) and
+cold (every variant's LP passed afresh), and prints both.
+Wall times vary by tens of per cent between runs on a shared machine: quote
+the ratio from one run, with the load average printed beside it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 
@@ -26,6 +31,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
     ap.add_argument("--serial", type=int, default=None, help="time the serial loop on this many variants and extrapolate")
     ap.add_argument("--days", type=int, default=None, help="representative days (default: the scenario's)")
+    ap.add_argument("--compare-reuse", action="store_true", help="cluster sweep with the LP reused and cold, one after the other")
     args = ap.parse_args()
 
     overrides = {"time": {"days": args.days, "hours": None}} if args.days else None
@@ -33,26 +39,41 @@ def main() -> None:
     ids = list(plan.variants["variant"])
     n_serial = min(args.serial or len(ids), len(ids))
 
-    t0 = time.perf_counter()
-    serial = run_serial(plan, ids[:n_serial])
-    serial_s = time.perf_counter() - t0
-    serial_all_s = serial_s * len(ids) / n_serial
-
-    with tempfile.TemporaryDirectory() as tmp:
+    serial_s = serial_all_s = None
+    serial = None
+    if n_serial > 0:
         t0 = time.perf_counter()
-        table = run_sweep(plan, tmp, workers=args.workers)
-        cluster_s = time.perf_counter() - t0
+        serial = run_serial(plan, ids[:n_serial])
+        serial_s = time.perf_counter() - t0
+        serial_all_s = serial_s * len(ids) / n_serial
 
+    tables, walls = {}, {}
+    for mode in ("reused", "cold") if args.compare_reuse else ("reused",):
+        plan.bundle["reuse_lp"] = mode == "reused"
+        load = os.getloadavg()[0]
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            tables[mode] = run_sweep(plan, tmp, workers=args.workers)
+            walls[mode] = time.perf_counter() - t0
+        print(
+            f"LocalCluster({args.workers} workers, start-up included), LP {mode}: {walls[mode]:.1f} s for {len(ids)} variants "
+            f"(load average before {load:.1f}, after {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+    table = tables["reused"]
     counts = table["status"].value_counts().to_dict()
     print(f"scenario {plan.scenario.name}, {len(ids)} variants, {plan.bundle['time'].label}; statuses {counts}")
-    print(
-        f"serial loop: {serial_s:.1f} s for {n_serial} variants ({serial_s / n_serial:.2f} s each)"
-        + (f" -> {serial_all_s:.1f} s extrapolated to {len(ids)}" if n_serial < len(ids) else "")
-    )
-    print(f"LocalCluster({args.workers} workers, start-up included): {cluster_s:.1f} s for {len(ids)} variants")
-    print(f"speed-up: {serial_all_s / cluster_s:.2f}x")
-    same = serial.set_index("variant")["objective_mcny"].sub(table.set_index("variant")["objective_mcny"]).abs().max()
-    print(f"largest objective difference serial vs cluster on the shared variants: {same:.3g} M CNY")
+    if serial is not None:
+        print(
+            f"serial loop: {serial_s:.1f} s for {n_serial} variants ({serial_s / n_serial:.2f} s each)"
+            + (f" -> {serial_all_s:.1f} s extrapolated to {len(ids)}" if n_serial < len(ids) else "")
+        )
+        print(f"speed-up over serial: {serial_all_s / walls['reused']:.2f}x")
+        same = serial.set_index("variant")["objective_mcny"].sub(table.set_index("variant")["objective_mcny"]).abs().max()
+        print(f"largest objective difference serial vs cluster on the shared variants: {same:.3g} M CNY")
+    if "cold" in tables:
+        diff = table.set_index("variant")["objective_mcny"].sub(tables["cold"].set_index("variant")["objective_mcny"]).abs().max()
+        print(f"reused / cold wall: {walls['reused'] / walls['cold']:.2f}; largest objective difference reused vs cold: {diff:.3g} M CNY")
 
 
 if __name__ == "__main__":

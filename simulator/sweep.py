@@ -303,20 +303,36 @@ def _targets(card: pd.DataFrame | None, prices: bool = True) -> dict:
     return out
 
 
-def run_variant(bundle: dict, variant: str, overrides: dict) -> dict:
+#: this process's HiGHS instance kept between variants (see :func:`run_variant`)
+_WARM: dict[str, object] = {}
+
+
+def run_variant(bundle: dict, variant: str, overrides: dict, reuse: bool | None = None) -> dict:
     """Solve one variant; never raises. Returns a flat dict of scalars.
 
     ``status``: optimal, infeasible (with the targets that cannot be met, and
     the target values of the plan with every target relaxed), or failed.
+
+    ``reuse`` (default: ``bundle["reuse_lp"]``, true unless set): the variant's
+    Pyomo model is built from its inputs as always, but its LP goes to the HiGHS
+    instance this process kept from its previous variant: when rows, columns
+    and sparsity pattern match (the variants changed numbers only), costs,
+    bounds and matrix values are changed in place and dual simplex starts from
+    the previous variant's optimal basis; otherwise the LP is passed afresh
+    (``reused_lp`` in the record says which).
     """
     from simulator.runs.pipeline import Prepared, run
+    from simulator.solve.highs import WarmStart
 
     t0 = time.perf_counter()
     record: dict = {"variant": variant, "status": "failed", "reason": ""}
+    reuse = bundle.get("reuse_lp", True) if reuse is None else reuse
+    warm = _WARM.setdefault("lp", WarmStart()) if reuse else None
     try:
         scenario, inputs = _variant_inputs(bundle, overrides)
-        outcome = run(Prepared(scenario, inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}))
+        outcome = run(Prepared(scenario, inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}), warm=warm)
         record.update(status="optimal", **summarise(outcome.tables, outcome.result.objective))
+        record["reused_lp"] = bool(outcome.result.options.get("reused_lp", False))
     except InfeasibleError as exc:
         record.update(status="infeasible", reason=str(exc))
         record.update(_targets(getattr(exc, "soft_scorecard", None), prices=False))
@@ -484,10 +500,10 @@ def run_sweep(
     return table
 
 
-def run_serial(plan: SweepPlan, variants: list[str] | None = None) -> pd.DataFrame:
-    """The same variants solved one after another in this process (tests, benchmarks)."""
+def run_serial(plan: SweepPlan, variants: list[str] | None = None, reuse: bool | None = None) -> pd.DataFrame:
+    """The same variants solved one after another in this process (tests, benchmarks); ``reuse`` as in :func:`run_variant`."""
     ids = variants if variants is not None else list(plan.variants["variant"])
-    records = [run_variant(plan.bundle, v, plan.overrides[v]) for v in ids]
+    records = [run_variant(plan.bundle, v, plan.overrides[v], reuse=reuse) for v in ids]
     return _table(plan, records)
 
 

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from simulator import sweep as sweep_mod
 from simulator.errors import InfeasibleError, ScenarioError
 from simulator.intake.scenario import Sweep, load_scenario
 from simulator.runs import pipeline
-from simulator.sweep import plan_sweep, run_sweep, sample_parameters
+from simulator.sweep import plan_sweep, run_serial, run_sweep, sample_parameters
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "inputs" / "wuhan"
@@ -204,7 +205,39 @@ def test_local_cluster_sweep_equals_serial_runs_and_resumes(scenario_file, tmp_p
     meta = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
     assert meta["computed_this_run"] == 1
     pd.testing.assert_frame_equal(
-        again.drop(columns=["seconds", "worker"]), table.drop(columns=["seconds", "worker"]), check_exact=False, rtol=1e-9
+        again.drop(columns=["seconds", "worker", "reused_lp"]),
+        table.drop(columns=["seconds", "worker", "reused_lp"]),
+        check_exact=False,
+        rtol=1e-9,
     )
     run_sweep(plan, out)  # everything stored: nothing to solve
     assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["computed_this_run"] == 0
+
+
+def test_reused_lp_sweep_gives_the_cold_runs_objectives_and_tables(tmp_path):
+    """4 feasible variants: the first LP is passed whole, the next three are updated in place and
+    warm-started from the previous basis; every column equals the cold solve of the same variant."""
+    text = SCENARIO.replace("samples: 3", "samples: 2").replace("values: [0.5, 8.0]", "values: [8.0, 9.5]")
+    path = tmp_path / "sweep-reuse.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = plan_sweep(path)
+    assert len(plan.variants) == 4
+    sweep_mod._WARM.clear()
+    reused = run_serial(plan, reuse=True)
+    cold = run_serial(plan, reuse=False)
+    assert reused["status"].tolist() == ["optimal"] * 4
+    assert reused["reused_lp"].tolist() == [False, True, True, True]
+    assert not cold["reused_lp"].any()
+    assert sweep_mod._WARM["lp"].reused == 3 and sweep_mod._WARM["lp"].passed == 1
+    skip = {"seconds", "worker", "reused_lp"}
+    compared = 0
+    for c in cold.columns:
+        if c in skip or not pd.api.types.is_numeric_dtype(cold[c]) or pd.api.types.is_bool_dtype(cold[c]):
+            if c not in skip:
+                assert reused[c].tolist() == cold[c].tolist(), c
+            continue
+        a, b = reused[c].to_numpy(dtype=float), cold[c].to_numpy(dtype=float)
+        assert np.allclose(a, b, rtol=1e-9, atol=1e-9), (c, a, b)
+        compared += 1
+    assert compared > 40  # objective, capacities, costs, emissions, target values and prices
+    assert np.allclose(reused["objective_mcny"], cold["objective_mcny"], rtol=1e-9, atol=0.0)

@@ -184,12 +184,17 @@ class Target(StrictModel):
 class Solver(StrictModel):
     """HiGHS options; all recorded in the run manifest so a run repeats exactly.
 
-    ``method: auto`` picks by LP size (measured in benchmarks/README.md): dual
-    simplex below ``simulator.solve.AUTO_IPM_ROWS`` rows, IPM with crossover
-    (a vertex solution, as simplex gives) from there on.
+    ``method: auto`` (the default) picks by LP size (measured in
+    benchmarks/README.md): dual simplex below ``simulator.solve.highs.AUTO_IPM_ROWS``
+    rows; IPX with crossover, then dual simplex, up to ``AUTO_HIPO_ROWS``; HiPO
+    with crossover, then IPX, then dual simplex from there on (hourly
+    multi-year LPs). A method that ends without an optimal plan hands over to
+    the next; every attempt is recorded in the manifest. ``ipm`` is IPX;
+    ``hipo`` needs the ``highspy-extras`` package at highspy's version.
+    ``ipm_iteration_limit`` caps each interior-point attempt (none by default).
     """
 
-    method: Literal["simplex", "ipm", "pdlp", "choose", "auto"] = "simplex"
+    method: Literal["auto", "simplex", "ipm", "ipx", "hipo", "pdlp", "choose"] = "auto"
     threads: int = Field(1, ge=1, le=64)
     random_seed: int = Field(0, ge=0)
     crossover: bool = True
@@ -197,6 +202,7 @@ class Solver(StrictModel):
     time_limit_s: float = Field(3600.0, gt=0.0)
     primal_feasibility_tolerance: float = Field(1e-7, gt=0.0, le=1e-3)
     dual_feasibility_tolerance: float = Field(1e-7, gt=0.0, le=1e-3)
+    ipm_iteration_limit: int | None = Field(None, ge=0)
 
 
 _SWEEP_FIELDS = {

@@ -20,7 +20,7 @@ from simulator.model.core import build_model
 from simulator.model.targets import collect_indicators
 from simulator.model.timeslices import TimeSlices, make_timeslices
 from simulator.results.tables import result_tables
-from simulator.solve.highs import SolveResult, solve
+from simulator.solve.highs import SolveResult, WarmStart, solve
 
 
 def _quiet(_msg: str) -> None:
@@ -90,8 +90,14 @@ def build(prepared: Prepared, soften: set[str] | None = None, unserved: bool = F
     return build_model(prepared.scenario, prepared.inputs, prepared.time, soften=soften, unserved=unserved)
 
 
-def run(prepared: Prepared, soft_targets: bool = False, progress: Callable = _quiet, log_dir=None) -> Outcome:
-    """Build, solve and tabulate; explain an infeasible scenario."""
+def run(
+    prepared: Prepared, soft_targets: bool = False, progress: Callable = _quiet, log_dir=None, warm: WarmStart | None = None
+) -> Outcome:
+    """Build, solve and tabulate; explain an infeasible scenario.
+
+    ``warm``: a :class:`simulator.solve.highs.WarmStart` kept between runs of
+    LPs of one structure (sweep variants): updated in place, warm-started.
+    """
     scenario = prepared.scenario
     soften = {t.id for t in scenario.spec.targets} if soft_targets else None
     t0 = time.perf_counter()
@@ -100,7 +106,7 @@ def run(prepared: Prepared, soft_targets: bool = False, progress: Callable = _qu
     t1 = time.perf_counter()
     progress("solving with HiGHS")
     try:
-        result = solve(model, scenario.spec.solver, log_dir=log_dir)
+        result = solve(model, scenario.spec.solver, log_dir=log_dir, warm=warm)
     except InfeasibleError as exc:
         raise explain_infeasible(prepared, exc, progress) from None
     t2 = time.perf_counter()

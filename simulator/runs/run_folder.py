@@ -111,6 +111,7 @@ def manifest(outcome, command: list[str] | None = None, tables: dict | None = No
         "code": code_identity(),
         "tables": tables or {},
         "solver_options": result.options,
+        "solver_attempts": result.attempts,
         "soft_targets": outcome.soft_targets,
         "termination": result.status,
         "objective_mcny": result.objective,

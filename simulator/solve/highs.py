@@ -2,8 +2,12 @@
 
 The LP is compiled once by ``LinearStandardFormCompiler`` (mixed form: each
 row keeps its sense), passed to HiGHS with ``passModel``, and solved with the
-scenario's recorded options. Only an optimal solve loads values back into the
-model; every other termination raises with a planner-facing message.
+scenario's recorded options: one method or, for ``method: auto``, a chain
+chosen by LP size (dual simplex; IPX; HiPO for hourly multi-year LPs), each
+method handing over to the next when it ends without an optimal plan.
+Interior-point methods run with crossover, so the plan is a basic optimum and
+its duals are exact. Only an optimal solve loads values back into the model;
+every other termination raises with a planner-facing message.
 Duals are d(objective)/d(right-hand side) in objective units (M CNY, present
 value) per unit of the row; reduced costs are the same for a column's active
 bound (what binding variable bounds such as build-rate caps are worth).
@@ -11,6 +15,9 @@ bound (what binding variable bounds such as build-rate caps are worth).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import itertools
 import os
 import tempfile
 import time
@@ -26,6 +33,7 @@ from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 from simulator.errors import InfeasibleError, SolveError
 
 INF = highspy.kHighsInf
+_NO_LIMIT = 2_147_483_647  # HiGHS's default iteration limits (kHighsIInf)
 
 
 @dataclass
@@ -44,6 +52,20 @@ class SolveResult:
     n_cols: int = 0
     highs: object = None  # the Highs instance (for diagnosis)
     lp_rows: list = field(default_factory=list)
+    attempts: list = field(default_factory=list)  # one dict per method tried: method, status, seconds, iterations
+
+    @property
+    def method(self) -> str:
+        """The method whose result is used (the last attempt's)."""
+        return self.attempts[-1]["method"] if self.attempts else self.options.get("solver", "")
+
+    @property
+    def fallbacks(self) -> list[str]:
+        """One line per attempt that ended without an optimal plan and was followed by another method."""
+        return [
+            f"{a['method']} ended '{a['status']}' after {a['seconds']:.1f} s; next: {b['method']}"
+            for a, b in itertools.pairwise(self.attempts)
+        ]
 
 
 def new_highs() -> highspy.Highs:
@@ -63,30 +85,64 @@ def new_highs() -> highspy.Highs:
     return h
 
 
+@functools.cache
 def highs_version() -> str:
     h = new_highs()
     return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
 
-#: ``method: auto`` switches from dual simplex to IPM with crossover at this many rows.
-#: Measured (benchmarks/README.md): at 8,760 h × 1 year (61k rows) IPM with
-#: crossover took about a quarter of dual simplex's time; at 12 days × 12
-#: years (26k rows) dual simplex solves in under 2 s.
+#: ``method: auto`` switches from dual simplex to IPX (HiGHS's first interior-point
+#: solver) with crossover at this many rows. Measured (benchmarks/README.md): at
+#: 8,760 h × 1 year (61k rows) IPX with crossover took about a quarter of dual
+#: simplex's time; at 12 days × 12 years (26k rows) dual simplex solves in under 2 s.
 AUTO_IPM_ROWS = 40_000
+#: ``method: auto`` takes HiPO (HiGHS's newer interior-point solver, needs
+#: ``highspy-extras``) with crossover first from this many rows on: hourly
+#: multi-year LPs (8,760 h × 2 years ≈ 120k rows). Measured at 8,760 h × 2024–26
+#: (184k rows): HiPO + crossover 50 s against 312 s for IPX (benchmarks/README.md).
+#: Below it (8,760 h × 1 year with soft-target penalties) HiPO was seen to stall.
+AUTO_HIPO_ROWS = 100_000
+
+#: the scenario's ``method`` → the HiGHS ``solver`` option value
+HIGHS_SOLVER = {"simplex": "simplex", "ipm": "ipx", "ipx": "ipx", "hipo": "hipo", "pdlp": "pdlp", "choose": "choose"}
+#: the method tried next when one ends without an optimal plan (``auto`` only)
+FALLBACK = {"hipo": "ipx", "ipx": "simplex"}
+#: HiGHS restarts dual simplex from scratch when an interior-point solve ends
+#: imprecise ("clean-up"); on an attempt that has a next method, that clean-up
+#: is cut at ``max(CLEANUP_MIN_ITERATIONS, CLEANUP_ITERATIONS_PER_ROW · rows)``
+#: simplex iterations and the next method runs instead. After a converged
+#: crossover the clean-up takes a few hundred iterations (8,760 h × 3 years);
+#: dual simplex from scratch takes about one per row (64,715 at 61k rows).
+CLEANUP_MIN_ITERATIONS = 10_000
+CLEANUP_ITERATIONS_PER_ROW = 0.2
+
+
+def method_chain(method: str, n_rows: int) -> list[str]:
+    """The methods tried in turn for the scenario's ``method`` and an LP of ``n_rows`` rows.
+
+    ``auto``: dual simplex below ``AUTO_IPM_ROWS`` rows; IPX + crossover, then
+    dual simplex, up to ``AUTO_HIPO_ROWS``; HiPO + crossover, then IPX, then
+    dual simplex from there on. An explicit method is tried alone.
+    """
+    if method != "auto":
+        return [method if method != "ipm" else "ipx"]
+    first = "simplex" if n_rows < AUTO_IPM_ROWS else "ipx" if n_rows < AUTO_HIPO_ROWS else "hipo"
+    chain = [first]
+    while chain[-1] in FALLBACK:
+        chain.append(FALLBACK[chain[-1]])
+    return chain
 
 
 def choose_method(method: str, n_rows: int) -> str:
-    """The HiGHS ``solver`` option for the scenario's ``method`` and an LP of ``n_rows`` rows."""
-    if method == "auto":
-        return "ipm" if n_rows >= AUTO_IPM_ROWS else "simplex"
-    return method
+    """The first method tried for the scenario's ``method`` and an LP of ``n_rows`` rows."""
+    return method_chain(method, n_rows)[0]
 
 
-def highs_options(solver, n_rows: int = 0) -> dict:
-    """The HiGHS options a run uses; all recorded in the manifest (``auto`` resolved by LP size)."""
-    method = choose_method(solver.method, n_rows)
-    return {
-        "solver": method,
+def highs_options(solver, n_rows: int = 0, method: str | None = None) -> dict:
+    """The HiGHS options of one attempt (``method``, default: the first of the chain); all recorded in the manifest."""
+    method = method or choose_method(solver.method, n_rows)
+    options = {
+        "solver": HIGHS_SOLVER.get(method, method),
         "threads": solver.threads,
         "random_seed": solver.random_seed,
         "run_crossover": "on" if solver.crossover else "off",
@@ -95,6 +151,9 @@ def highs_options(solver, n_rows: int = 0) -> dict:
         "primal_feasibility_tolerance": solver.primal_feasibility_tolerance,
         "dual_feasibility_tolerance": solver.dual_feasibility_tolerance,
     }
+    if solver.ipm_iteration_limit is not None and method in ("ipx", "hipo"):
+        options["ipm_iteration_limit"] = int(solver.ipm_iteration_limit)
+    return options
 
 
 @dataclass
@@ -141,27 +200,166 @@ _STATUS = {
 }
 
 
-def solve(model, solver, log_dir: str | Path | None = None) -> SolveResult:
-    """Compile, solve and load the solution. Raises InfeasibleError / SolveError."""
+def _status(h) -> tuple[str, str]:
+    text = h.modelStatusToString(h.getModelStatus())
+    return _STATUS.get(text, "numerical" if "numerical" in text.lower() else "other"), text
+
+
+@dataclass
+class WarmStart:
+    """One HiGHS instance kept across solves of LPs of one structure (a sweep's variants on one worker).
+
+    The first :func:`solve` given this object passes its LP to a new instance;
+    each later LP with the same rows, columns and sparsity pattern (the same
+    structure, other numbers) is written into that instance in place: costs,
+    the objective offset, column and row bounds and the changed matrix values.
+    HiGHS keeps the previous solve's optimal basis, so dual simplex starts from
+    it. An LP of another structure is passed afresh (a full build).
+    """
+
+    highs: object = None
+    signature: str = ""
+    arrays: dict = field(default_factory=dict)  # the numbers of the LP the instance holds
+    reused: int = 0  # solves that updated the held LP in place
+    passed: int = 0  # solves that passed a whole LP
+
+
+def _signature(compiled: CompiledLP) -> str:
+    """Rows, columns and sparsity pattern of an LP (names included): equal signatures, same structure."""
+    lp = compiled.lp
+    digest = hashlib.sha256()
+    digest.update(f"{lp.num_row_}x{lp.num_col_}".encode())
+    digest.update(np.asarray(lp.a_matrix_.start_, dtype=np.int64).tobytes())
+    digest.update(np.asarray(lp.a_matrix_.index_, dtype=np.int64).tobytes())
+    digest.update("\n".join(v.name for v in compiled.repn.columns).encode())
+    digest.update("\n".join(c.name for c, _ in compiled.repn.rows).encode())
+    return digest.hexdigest()
+
+
+def _arrays(lp) -> dict:
+    return {
+        "cost": np.asarray(lp.col_cost_, dtype=float),
+        "offset": float(lp.offset_),
+        "col_lower": np.asarray(lp.col_lower_, dtype=float),
+        "col_upper": np.asarray(lp.col_upper_, dtype=float),
+        "row_lower": np.asarray(lp.row_lower_, dtype=float),
+        "row_upper": np.asarray(lp.row_upper_, dtype=float),
+        "start": np.asarray(lp.a_matrix_.start_),
+        "index": np.asarray(lp.a_matrix_.index_),
+        "value": np.asarray(lp.a_matrix_.value_, dtype=float),
+    }
+
+
+def _update_in_place(h, old: dict, new: dict) -> int:
+    """Write the numbers of ``new`` that differ from ``old`` into ``h`` (same structure); returns how many changed."""
+    changed = 0
+    idx = np.flatnonzero(old["cost"] != new["cost"])
+    if len(idx):
+        h.changeColsCost(len(idx), idx.astype(np.int32), new["cost"][idx])
+    changed += len(idx)
+    if old["offset"] != new["offset"]:
+        h.changeObjectiveOffset(new["offset"])
+        changed += 1
+    idx = np.flatnonzero((old["col_lower"] != new["col_lower"]) | (old["col_upper"] != new["col_upper"]))
+    if len(idx):
+        h.changeColsBounds(len(idx), idx.astype(np.int32), new["col_lower"][idx], new["col_upper"][idx])
+    changed += len(idx)
+    idx = np.flatnonzero((old["row_lower"] != new["row_lower"]) | (old["row_upper"] != new["row_upper"]))
+    if len(idx):
+        h.changeRowsBounds(len(idx), idx.astype(np.int32), new["row_lower"][idx], new["row_upper"][idx])
+    changed += len(idx)
+    nz = np.flatnonzero(old["value"] != new["value"])
+    if len(nz):
+        cols = np.searchsorted(new["start"], nz, side="right") - 1
+        for k, col in zip(nz, cols, strict=True):
+            h.changeCoeff(int(new["index"][k]), int(col), float(new["value"][k]))
+    return changed + len(nz)
+
+
+def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | None = None) -> SolveResult:
+    """Compile, solve and load the solution. Raises InfeasibleError / SolveError.
+
+    The methods of :func:`method_chain` are tried in turn on the same HiGHS
+    instance: when one ends without an optimal plan (a stall, an iteration
+    limit, an imprecise interior point whose simplex clean-up is cut), the
+    solver state is cleared and the next method solves the LP. Every attempt
+    (method, HiGHS status, seconds, iterations) is kept in ``attempts``;
+    ``options`` are those of the attempt whose result is used.
+
+    With ``warm`` (:class:`WarmStart`), an LP of the structure it holds is
+    updated in place and solved by dual simplex from the previous basis
+    (``options["reused_lp"]`` is then true); any other LP is passed afresh and
+    kept in ``warm`` for the next call.
+    """
     t0 = time.perf_counter()
     compiled = compile_lp(model)
     t1 = time.perf_counter()
-    h = new_highs()
-    options = highs_options(solver, compiled.lp.num_row_)
+    n_rows = compiled.lp.num_row_
+    chain = method_chain(solver.method, n_rows)
     log_fd, log_path = tempfile.mkstemp(prefix="highs-", suffix=".log", dir=log_dir)
     os.close(log_fd)
+    reused = False
+    if warm is not None:
+        signature, arrays = _signature(compiled), _arrays(compiled.lp)
+        if warm.highs is not None and signature == warm.signature:
+            h, reused = warm.highs, True
+            _update_in_place(h, warm.arrays, arrays)
+            chain = ["simplex"]
+            warm.reused += 1
+        else:
+            warm.highs, warm.signature = new_highs(), signature
+            warm.passed += 1
+        warm.arrays = arrays
+        h = warm.highs
+    else:
+        h = new_highs()
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)
     h.setOptionValue("log_file", str(log_path))
-    for key, value in options.items():
-        h.setOptionValue(key, value)
-    h.passModel(compiled.lp)
+    if not reused:
+        h.passModel(compiled.lp)
     t2 = time.perf_counter()
-    h.run()
+    attempts: list[dict] = []
+    iterations = 0
+    deadline = t2 + float(solver.time_limit_s)
+    for k, method in enumerate(chain):
+        options = highs_options(solver, n_rows, method)
+        options["time_limit"] = max(deadline - time.perf_counter(), 1e-3)
+        has_next = k + 1 < len(chain)
+        if has_next and method in ("ipx", "hipo"):
+            options["simplex_iteration_limit"] = int(max(CLEANUP_MIN_ITERATIONS, CLEANUP_ITERATIONS_PER_ROW * n_rows))
+        if k:
+            h.clearSolver()
+        for key in ("simplex_iteration_limit", "ipm_iteration_limit"):  # an earlier attempt's limits do not carry over
+            h.setOptionValue(key, options.get(key, _NO_LIMIT))
+        for key, value in options.items():
+            h.setOptionValue(key, value)
+        ta = time.perf_counter()
+        run_status = h.run()
+        info = h.getInfo()
+        status, status_text = _status(h)
+        if run_status == highspy.HighsStatus.kError and status == "optimal":
+            status, status_text = "other", f"error ({status_text})"
+        its = int(info.simplex_iteration_count + max(info.ipm_iteration_count, 0) + max(info.crossover_iteration_count, 0))
+        iterations += its
+        attempts.append(
+            {
+                "method": method,
+                "status": status_text,
+                "seconds": round(time.perf_counter() - ta, 3),
+                "iterations": its,
+                "ipm_iterations": max(int(info.ipm_iteration_count), 0),
+                "crossover_iterations": max(int(info.crossover_iteration_count), 0),
+                "simplex_iterations": max(int(info.simplex_iteration_count), 0),
+            }
+        )
+        if status == "optimal" or not has_next or time.perf_counter() >= deadline:
+            break
     t3 = time.perf_counter()
-    status_text = h.modelStatusToString(h.getModelStatus())
-    status = _STATUS.get(status_text, "numerical" if "numerical" in status_text.lower() else "other")
-    info = h.getInfo()
+    options["time_limit"] = float(solver.time_limit_s)
+    options["method_requested"] = solver.method
+    if warm is not None:
+        options["reused_lp"] = reused
     h.setOptionValue("log_file", "")
     log = Path(log_path).read_text(errors="replace")
     Path(log_path).unlink(missing_ok=True)
@@ -173,12 +371,13 @@ def solve(model, solver, log_dir: str | Path | None = None) -> SolveResult:
         timings={"translate_s": t1 - t0, "pass_s": t2 - t1, "highs_run_s": t3 - t2},
         log=log,
         warnings=warnings,
-        iterations=int(info.simplex_iteration_count + max(info.ipm_iteration_count, 0)),
+        iterations=iterations,
         highs_version=highs_version(),
-        n_rows=compiled.lp.num_row_,
+        n_rows=n_rows,
         n_cols=compiled.lp.num_col_,
         highs=h,
         lp_rows=compiled.repn.rows,
+        attempts=attempts,
     )
     if status != "optimal":
         if status == "infeasible":

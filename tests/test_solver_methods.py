@@ -1,0 +1,81 @@
+"""Solver method selection (``solver.method: auto``) and the fallback chain.
+
+The LP is solved by hand: two supplies meet a demand of 10 units,
+``x`` at 2 CNY/unit with at most 6 units, ``y`` at 3 CNY/unit:
+
+    min 2x + 3y   s.t.   x + y ≥ 10,   x ≤ 6,   x, y ≥ 0
+
+The cheap supply runs at its limit (x = 6), the dear one covers the rest
+(y = 4): cost 2·6 + 3·4 = 24. One more unit of demand is met by y: the
+demand row's dual is 3 CNY/unit; one more unit of x's limit saves 3 − 2 = 1:
+its dual is −1.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+import pytest
+
+from simulator.intake.scenario import Solver
+from simulator.solve import highs
+from simulator.solve.highs import method_chain, solve
+
+
+def _lp():
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(bounds=(0, None))
+    m.y = pyo.Var(bounds=(0, None))
+    m.demand_met = pyo.Constraint(expr=m.x + m.y >= 10)
+    m.cheap_supply_limit = pyo.Constraint(expr=m.x <= 6)
+    m.total_cost = pyo.Objective(expr=2 * m.x + 3 * m.y)
+    return m
+
+
+def _assert_hand_solution(m, res):
+    assert res.status == "optimal"
+    assert res.objective == pytest.approx(24.0, abs=1e-9)
+    assert m.x.value == pytest.approx(6.0, abs=1e-9)
+    assert m.y.value == pytest.approx(4.0, abs=1e-9)
+    assert res.duals[m.demand_met] == pytest.approx(3.0, abs=1e-9)
+    assert res.duals[m.cheap_supply_limit] == pytest.approx(-1.0, abs=1e-9)
+
+
+def test_auto_chain_by_lp_size():
+    assert method_chain("auto", 7_000) == ["simplex"]
+    assert method_chain("auto", highs.AUTO_IPM_ROWS) == ["ipx", "simplex"]
+    assert method_chain("auto", highs.AUTO_HIPO_ROWS - 1) == ["ipx", "simplex"]
+    assert method_chain("auto", 210_000) == ["hipo", "ipx", "simplex"]
+    assert method_chain("ipm", 210_000) == ["ipx"]  # an explicit method is tried alone
+    assert method_chain("simplex", 210_000) == ["simplex"]
+
+
+def test_auto_on_a_small_lp_uses_dual_simplex_and_records_it():
+    m = _lp()
+    res = solve(m, Solver(method="auto"))
+    _assert_hand_solution(m, res)
+    assert [a["method"] for a in res.attempts] == ["simplex"]
+    assert res.options["solver"] == "simplex"
+    assert res.options["method_requested"] == "auto"
+    assert res.fallbacks == []
+
+
+def test_stalled_interior_point_falls_back_to_the_next_method(monkeypatch):
+    """HiPO (then IPX) stopped by an iteration limit of 1: each hands over; dual simplex finds the basic optimum."""
+    monkeypatch.setattr(highs, "AUTO_IPM_ROWS", 0)
+    monkeypatch.setattr(highs, "AUTO_HIPO_ROWS", 0)
+    m = _lp()
+    res = solve(m, Solver(method="auto", presolve="off", ipm_iteration_limit=1))
+    _assert_hand_solution(m, res)
+    methods = [a["method"] for a in res.attempts]
+    assert methods == ["hipo", "ipx", "simplex"]
+    assert all(a["status"] != "Optimal" for a in res.attempts[:-1])
+    assert res.attempts[-1]["status"] == "Optimal"
+    assert res.options["solver"] == "simplex"
+    assert len(res.fallbacks) == 2 and res.fallbacks[0].startswith("hipo ended")
+
+
+def test_hipo_with_crossover_gives_the_basic_optimum_and_exact_duals():
+    m = _lp()
+    res = solve(m, Solver(method="hipo", presolve="off"))
+    _assert_hand_solution(m, res)
+    assert [a["method"] for a in res.attempts] == ["hipo"]
