@@ -111,14 +111,17 @@ def manifest(outcome, command: list[str] | None = None, tables: dict | None = No
         "code": code_identity(),
         "tables": tables or {},
         "solver_options": result.options,
-        "solver_attempts": result.attempts,
+        "solver_attempts": [{k: v for k, v in a.items() if k != "seconds"} for a in result.attempts],  # seconds: timings_s
         "soft_targets": outcome.soft_targets,
         "termination": result.status,
         "objective_mcny": result.objective,
         "highs_warnings": result.warnings,
         "lp_size": {"rows": result.n_rows, "columns": result.n_cols},
         "iterations": result.iterations,
-        "timings_s": {k: round(v, 4) for k, v in outcome.timings.items()},
+        "timings_s": {
+            **{k: round(v, 4) for k, v in outcome.timings.items()},
+            **{f"highs_attempt_{i}_{a['method']}_s": a["seconds"] for i, a in enumerate(result.attempts, start=1)},
+        },
         "command": command or sys.argv,
         "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
