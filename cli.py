@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -74,8 +75,67 @@ def _main(
 _T0 = time.perf_counter()
 
 
-def progress(message: str) -> None:
-    typer.echo(f"[{time.perf_counter() - _T0:6.1f} s] {message}", err=True)
+class _Progress:
+    """Phase lines on stderr, and a ticker while a phase runs longer than a second.
+
+    Each call starts a phase (``[  12.3 s] solving with HiGHS``). A daemon
+    thread then shows the phase's elapsed time: on a terminal a spinner line
+    rewritten every second, otherwise (logs, pipes) a line every 10 s. So no
+    phase longer than a second is silent, the solve included.
+    """
+
+    SPIN = "|/-\\"
+
+    def __init__(self) -> None:
+        self.phase: str | None = None
+        self.since = 0.0
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.stop_event = threading.Event()
+        self.dirty = False
+
+    def _clear(self) -> None:
+        if self.dirty:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+            self.dirty = False
+
+    def __call__(self, message: str) -> None:
+        with self.lock:
+            self._clear()
+            typer.echo(f"[{time.perf_counter() - _T0:6.1f} s] {message}", err=True)
+            self.phase, self.since = message, time.perf_counter()
+        if self.thread is None:
+            self.stop_event.clear()
+            self.thread = threading.Thread(target=self._tick, name="transim-progress", daemon=True)
+            self.thread.start()
+
+    def _tick(self) -> None:
+        tty = sys.stderr.isatty()
+        n = 0
+        while not self.stop_event.wait(1.0):
+            with self.lock:
+                if self.phase is None:
+                    continue
+                dt = time.perf_counter() - self.since
+                if dt < 1.0:
+                    continue
+                n += 1
+                if tty:
+                    sys.stderr.write(f"\r  {self.SPIN[n % 4]} {self.phase}: {dt:4.0f} s")
+                    sys.stderr.flush()
+                    self.dirty = True
+                elif int(dt) % 10 == 0:
+                    typer.echo(f"[{time.perf_counter() - _T0:6.1f} s]   … {self.phase}: {dt:.0f} s so far", err=True)
+
+    def done(self) -> None:
+        """End the current phase (before printing results on stdout)."""
+        with self.lock:
+            self._clear()
+            self.phase = None
+
+
+progress = _Progress()
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
@@ -141,7 +201,11 @@ def run(
     hours: Annotated[int | None, typer.Option(help="8760 for the full chronology")] = None,
     days: Annotated[int | None, typer.Option(help="representative days")] = None,
     soft_targets: Annotated[bool, typer.Option("--soft-targets", help="treat every target as soft (penalised shortfall)")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="chart language: en, or zh (needs a CJK font; falls back to en)")] = "en",
+    lang: Annotated[str, typer.Option("--lang", help="language of charts, report and summary: en, or zh (needs a CJK font)")] = "en",
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="baseline run folder the report compares with (default: newest OUT/baseline/<stamp>)"),
+    ] = None,
     debug: Debug = False,
 ) -> None:
     """Solve a scenario and write a run folder under OUT/<scenario>/<timestamp>/."""
@@ -156,8 +220,11 @@ def run(
         runs.check_out_root(out)
         prepared = pipeline.prepare(scenario, time_overrides, progress)
         outcome = pipeline.run(prepared, soft_targets=soft_targets, progress=progress)
-        progress("writing the run folder")
-        folder = runs.write_run(outcome, out, command=sys.argv, extra_writers=_writers(lang, notes))
+        progress("writing the run folder: tables")
+        t_write = time.perf_counter()
+        folder = runs.write_run(outcome, out, command=sys.argv, extra_writers=_writers(lang, notes, baseline))
+        outcome.timings["write_s"] = time.perf_counter() - t_write
+        progress.done()
     except InfeasibleError as exc:
         if debug:
             raise
@@ -168,11 +235,13 @@ def run(
         return
     for note in notes:
         typer.echo(f"note: {note}", err=True)
-    _summary(outcome, folder)
+    from simulator.results.charts import resolve_lang
+
+    _summary(outcome, folder, resolve_lang(lang)[0])
 
 
-def _writers(lang: str = "en", notes: list[str] | None = None):
-    """Extra run-folder writers: charts (PNG, SVG), iamc.csv, report.html (after the charts).
+def _writers(lang: str = "en", notes: list[str] | None = None, baseline: Path | None = None):
+    """Extra run-folder writers: charts (PNG, SVG), iamc.csv, report.html (after the charts and manifest.json).
 
     Each writer returns notes (skipped charts, font fallback) collected into ``notes``.
     """
@@ -180,13 +249,19 @@ def _writers(lang: str = "en", notes: list[str] | None = None):
 
     notes = notes if notes is not None else []
 
-    def collect(writer, **kw):
+    def collect(writer, what: str, after_manifest: bool = False, **kw):
         def write(outcome, folder):
+            progress(f"writing the run folder: {what}")
             notes.extend(writer(outcome, folder, **kw) or [])
 
+        write.after_manifest = after_manifest
         return write
 
-    return [collect(charts.write_run_charts, lang=lang), collect(iamc.write_run_iamc), collect(report.write_run_report)]
+    return [
+        collect(charts.write_run_charts, "charts", lang=lang),
+        collect(iamc.write_run_iamc, "iamc.csv"),
+        collect(report.write_run_report, "report.html", after_manifest=True, lang=lang, baseline=baseline),
+    ]
 
 
 @app.command(epilog=EXIT_CODES)
@@ -212,48 +287,89 @@ def compare(
     typer.echo(f"charts: {', '.join(summary['charts'])} in {out / 'charts'}")
 
 
-def _summary(outcome, folder: Path) -> None:
+def _summary(outcome, folder: Path, lang: str = "en") -> None:
+    """The run's summary on stdout, in the run's language (labels from results/i18n.py)."""
+    from simulator.results.charts import in_clause_order
+    from simulator.results.i18n import Labels
+
+    L = Labels(lang)
+    zh = lang == "zh"
     res = outcome.result
-    typer.echo(f"status: {res.status}")
+    base = outcome.prepared.scenario.spec.years.base
+    typer.echo(f"状态：{L(res.status)}" if zh else f"status: {res.status}")
     typer.echo(
-        f"solver: {res.method} (method {res.options.get('method_requested', res.method)}, crossover {res.options.get('run_crossover')})"
+        f"求解器：{res.method}（方法 {res.options.get('method_requested', res.method)}，crossover {res.options.get('run_crossover')}）"
+        if zh
+        else f"solver: {res.method} (method {res.options.get('method_requested', res.method)}, crossover {res.options.get('run_crossover')})"
     )
     for line in res.fallbacks:
         typer.echo(f"  fallback: {line}")
-    typer.echo(f"objective: {res.objective:,.1f} M CNY (present value, {outcome.prepared.scenario.spec.years.base} prices)")
+    typer.echo(
+        f"目标函数：{res.objective:,.1f} 百万元（现值，{base}年价格）"
+        if zh
+        else f"objective: {res.objective:,.1f} M CNY (present value, {base} prices)"
+    )
     if res.warnings:
-        typer.echo(f"HiGHS warnings: {len(res.warnings)} (see highs.log)")
-    _economics_summary(outcome)
+        typer.echo(f"HiGHS 警告：{len(res.warnings)} 条（见 highs.log）" if zh else f"HiGHS warnings: {len(res.warnings)} (see highs.log)")
+    _economics_summary(outcome, lang)
     card = outcome.tables["scorecard"]
     if not card.empty:
-        typer.echo("targets:")
-        for _, r in card.iterrows():
-            mark = "met   " if r["met"] else "MISSED"
-            typer.echo(
-                f"  {mark} {r['id']:<26} {r['clause']:<8} {r['indicator']} {r['sense']} {r['target']:.4g} {r['unit']} "
-                f"in {r['year']}: {r['value']:.4g}; shadow price {r['shadow_price']:.4g} {r['shadow_price_unit']}"
-                + (f" ({r['shadow_price_annual']:.4g} {r['shadow_price_annual_unit']})" if "shadow_price_annual" in r else "")
-            )
+        typer.echo("目标：" if zh else "targets:")
+        for _, r in in_clause_order(card).iterrows():
+            if zh:
+                mark = "达成  " if r["met"] else "未达成"
+                typer.echo(
+                    f"  {mark} {L(r['id'])}（{r['clause']}）{r['sense']} {r['target']:.4g} {L.unit(r['unit'])}，{r['year']}年："
+                    f"{r['value']:.4g}；影子价格 {r['shadow_price']:.4g} {L.unit(r['shadow_price_unit'])}"
+                )
+            else:
+                mark = "met   " if r["met"] else "MISSED"
+                typer.echo(
+                    f"  {mark} {r['id']:<26} {r['clause']:<8} {r['indicator']} {r['sense']} {r['target']:.4g} {r['unit']} "
+                    f"in {r['year']}: {r['value']:.4g}; shadow price {r['shadow_price']:.4g} {r['shadow_price_unit']}"
+                    + (f" ({r['shadow_price_annual']:.4g} {r['shadow_price_annual_unit']})" if "shadow_price_annual" in r else "")
+                )
     limits = outcome.tables.get("limits")
     if limits is not None and not limits.empty:
-        typer.echo("most valuable binding limits (saving if relaxed by 10 %, M CNY present value):")
+        typer.echo(
+            "最有价值的约束性限制（放宽10%可节省，百万元现值）："
+            if zh
+            else "most valuable binding limits (saving if relaxed by 10 %, M CNY present value):"
+        )
         for _, r in limits.head(5).iterrows():
-            typer.echo(
-                f"  {r['rank']:>2}. {r['table']}:{r['row']}.{r['column']} = {r['value']:.4g} {r['unit']}: "
-                f"{r['relax_10pct_saving_mcny']:,.1f} (dual {r['dual_pv_mcny_per_unit']:.4g} M CNY per {r['unit']}, "
-                f"{r['dual_mcny_per_unit_yr']:.4g} per year)"
-            )
+            if zh:
+                typer.echo(
+                    f"  {r['rank']:>2}. {L(str(r['row']))}（{r['table']}.{r['column']}）= {r['value']:.4g} {L.unit(r['unit'])}："
+                    f"{r['relax_10pct_saving_mcny']:,.1f}（对偶价格 {r['dual_pv_mcny_per_unit']:.4g} 百万元/{L.unit(r['unit'])}）"
+                )
+            else:
+                typer.echo(
+                    f"  {r['rank']:>2}. {r['table']}:{r['row']}.{r['column']} = {r['value']:.4g} {r['unit']}: "
+                    f"{r['relax_10pct_saving_mcny']:,.1f} (dual {r['dual_pv_mcny_per_unit']:.4g} M CNY per {r['unit']}, "
+                    f"{r['dual_mcny_per_unit_yr']:.4g} per year)"
+                )
     t = outcome.timings
-    typer.echo(
-        f"timings: load {t['load_s']:.2f} s, slices {t['timeslices_s']:.2f} s, build {t['build_s']:.2f} s, "
-        f"solve {t['solve_s']:.2f} s (HiGHS {t['highs_run_s']:.2f} s), results {t['results_s']:.2f} s"
-    )
-    typer.echo(f"run folder: {folder}")
+    if zh:
+        typer.echo(
+            f"耗时：读取 {t['load_s']:.2f} s，时段聚类 {t['timeslices_s']:.2f} s，建模 {t['build_s']:.2f} s，"
+            f"求解 {t['solve_s']:.2f} s（HiGHS {t['highs_run_s']:.2f} s），结果 {t['results_s']:.2f} s"
+            + (f"，写出 {t['write_s']:.2f} s" if "write_s" in t else "")
+        )
+    else:
+        typer.echo(
+            f"timings: load {t['load_s']:.2f} s, slices {t['timeslices_s']:.2f} s, build {t['build_s']:.2f} s, "
+            f"solve {t['solve_s']:.2f} s (HiGHS {t['highs_run_s']:.2f} s), results {t['results_s']:.2f} s"
+            + (f", writing {t['write_s']:.2f} s" if "write_s" in t else "")
+        )
+    typer.echo(f"运行目录：{folder}" if zh else f"run folder: {folder}")
 
 
-def _economics_summary(outcome) -> None:
+def _economics_summary(outcome, lang: str = "en") -> None:
     """Investment beside present-value cost, and the load-weighted electricity price of each planning year."""
+    from simulator.results.i18n import Labels
     from simulator.results.tables import load_weighted_price
+
+    L = Labels(lang)
 
     tables = outcome.tables
     costs, investment = tables.get("costs"), tables.get("investment")
@@ -261,16 +377,24 @@ def _economics_summary(outcome) -> None:
         return
     spent = investment.groupby("sector")["investment_mcny"].sum()
     years = sorted(costs["year"].unique())
-    typer.echo(
-        f"investment: {spent.sum():,.1f} M CNY overnight in {years[0]}–{years[-1]} (base-year prices; "
-        + ", ".join(f"{k} {v:,.0f}" for k, v in spent.items() if abs(v) > 0.05)
-        + f"); present-value cost of the horizon {costs['present_value_mcny'].sum():,.1f} M CNY "
-        "(annuities inside the horizon only: docs/economics.md)"
-    )
+    if lang == "zh":
+        typer.echo(
+            f"投资：{years[0]}–{years[-1]}年一次性投资 {spent.sum():,.1f} 百万元（基准年价格；"
+            + "，".join(f"{L(k)} {v:,.0f}" for k, v in spent.items() if abs(v) > 0.05)
+            + f"）；规划期总成本现值 {costs['present_value_mcny'].sum():,.1f} 百万元"
+        )
+    else:
+        typer.echo(
+            f"investment: {spent.sum():,.1f} M CNY overnight in {years[0]}–{years[-1]} (base-year prices; "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in spent.items() if abs(v) > 0.05)
+            + f"); present-value cost of the horizon {costs['present_value_mcny'].sum():,.1f} M CNY "
+            "(annuities inside the horizon only: docs/economics.md)"
+        )
     prices = tables.get("prices")
     if prices is not None and not prices.empty:
         weighted = load_weighted_price(prices)
-        typer.echo("electricity price, load-weighted: " + ", ".join(f"{y} {v:.4f}" for y, v in weighted.items()) + " CNY/kWh")
+        head = "负荷加权电价：" if lang == "zh" else "electricity price, load-weighted: "
+        typer.echo(head + ", ".join(f"{y} {v:.4f}" for y, v in weighted.items()) + (" 元/kWh" if lang == "zh" else " CNY/kWh"))
 
 
 @app.command(epilog=EXIT_CODES)

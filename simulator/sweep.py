@@ -551,7 +551,21 @@ def _final_year(table: pd.DataFrame, prefix: str) -> int | None:
     return max(years) if years else None
 
 
+def _num(v: float) -> str:
+    """A number for a chart: thousands separators, no exponent (219,500 not 2.195e+05)."""
+    if not np.isfinite(v):
+        return "–"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    if abs(v) >= 1 or v == 0:
+        return f"{v:,.4g}"
+    return f"{v:.3g}"
+
+
 def _hist(ax, values: pd.Series, title: str, xlabel: str) -> None:
+    """A histogram with P10/P50/P90; where every variant has the same value, that value and "identical in all variants"."""
+    from matplotlib.ticker import FuncFormatter
+
     v = values.dropna().to_numpy(dtype=float)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(xlabel)
@@ -559,15 +573,29 @@ def _hist(ax, values: pd.Series, title: str, xlabel: str) -> None:
     if len(v) == 0:
         ax.text(0.5, 0.5, "no solved variant", ha="center", va="center", transform=ax.transAxes)
         return
+    if v.max() - v.min() <= 1e-9 * max(1.0, abs(v).max()):
+        ax.text(
+            0.5,
+            0.5,
+            f"identical in all {len(v)} variants:\n{_num(v[0])} {xlabel}",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=10,
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return
     ax.hist(v, bins=min(30, max(5, len(v) // 5)), color="#4c72b0", edgecolor="white")
     ax.locator_params(axis="x", nbins=5)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _num(x)))
     p10, p50, p90 = np.percentile(v, [10, 50, 90])
     for x, style in ((p10, ":"), (p50, "-"), (p90, ":")):
         ax.axvline(x, color="#c44e52", linestyle=style, linewidth=1)
     ax.text(
         0.98,
         0.95,
-        f"P10 {p10:.5g}\nP50 {p50:.5g}\nP90 {p90:.5g}",
+        f"P10 {_num(p10)}\nP50 {_num(p50)}\nP90 {_num(p90)}",
         ha="right",
         va="top",
         transform=ax.transAxes,
@@ -599,7 +627,7 @@ def plot_capacities(table: pd.DataFrame, path: Path, n_total: int) -> Path | Non
         return bool(table[c].max() - table[c].min() > 1e-9 * max(1.0, abs(table[c].max())))
 
     key = [c for c in cols if ".pv_total." in c or ".storage_" in c] + [c for c in cols if ".import_" in c and spread(c)]
-    cols = (key + [c for c in cols if ".pv_" in c and ".pv_total." not in c and spread(c)])[:9]
+    cols = key + [c for c in cols if ".pv_" in c and ".pv_total." not in c and spread(c)]
     if not cols:
         return None
     fig, axes = _grid(len(cols))
@@ -622,7 +650,7 @@ def plot_costs(table: pd.DataFrame, path: Path, n_total: int) -> Path | None:
         for c in sorted(c for c in table.columns if c.startswith("cost_mcny.") and c.endswith(f".{year}") and ".total." not in c):
             if table[c].max() - table[c].min() > 1e-6:
                 cols.append((c, f"annual cost {year}, {c.split('.')[1]}", "M CNY/yr"))
-    cols = [c for c in cols if c[0] in table.columns][:9]
+    cols = [c for c in cols if c[0] in table.columns]
     if not cols or table["objective_mcny"].notna().sum() == 0:
         return None
     fig, axes = _grid(len(cols))
@@ -669,17 +697,26 @@ def plot_targets(table: pd.DataFrame, path: Path) -> Path | None:
 
 
 def plot_shadow_prices(table: pd.DataFrame, path: Path, units: dict) -> Path | None:
-    """Histograms of each target's shadow price over the optimal variants."""
+    """Histograms of each target's shadow price over the optimal variants (every target binding in any variant)."""
+    fig = shadow_price_figure(table, units)
+    if fig is None:
+        return None
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def shadow_price_figure(table: pd.DataFrame, units: dict):
+    """The figure of :func:`plot_shadow_prices`: one panel per target with a non-zero shadow price in any optimal variant."""
     solved = table[table["status"] == "optimal"]
-    cols = [c for c in table.columns if c.startswith("target.") and c.endswith(".shadow_price") and solved[c].abs().max() > 0][:9]
+    # every target that binds in any variant gets a panel (the grid grows; nothing is dropped)
+    cols = [c for c in table.columns if c.startswith("target.") and c.endswith(".shadow_price") and solved[c].abs().max() > 0]
     if not cols:
         return None
     fig, axes = _grid(len(cols))
     for ax, c in zip(axes, cols, strict=False):
         _hist(ax, solved[c], c[len("target.") : -len(".shadow_price")], units.get(c, "M CNY per unit"))
     fig.suptitle(f"Shadow prices of targets across {len(solved)} optimal variants (0 = not binding)")
-    fig.savefig(path, dpi=110)
-    return path
+    return fig
 
 
 def plot_sensitivity(table: pd.DataFrame, path: Path, units: dict) -> Path | None:

@@ -22,10 +22,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def run_folder(tmp_path_factory) -> Path:
     import cli
 
+    out = tmp_path_factory.mktemp("out")
+    base = pipeline.prepare(REPO / "scenarios" / "baseline.yaml", {"time": {"days": 2}})
+    runs.write_run(pipeline.run(base), out, command=["test"])  # the baseline the report compares with
     prepared = pipeline.prepare(REPO / "scenarios" / "reference.yaml", {"time": {"days": 2}})
     outcome = pipeline.run(prepared)
     notes: list[str] = []
-    return runs.write_run(outcome, tmp_path_factory.mktemp("out"), command=["test"], extra_writers=cli._writers("en", notes))
+    return runs.write_run(outcome, out, command=["test"], extra_writers=cli._writers("en", notes))
 
 
 def test_every_chart_written_as_png_and_svg(run_folder):
@@ -145,7 +148,7 @@ def test_axes_have_units_and_titles_name_scenario(run_folder):
         title = fig._suptitle.get_text()
         assert "reference" in title, name
         labels = [a.get_ylabel() + a.get_xlabel() for a in fig.axes if a.get_visible()]
-        assert any(u in " ".join(labels) for u in ("GW", "TWh", "Mtce", "CNY", "%")), name
+        assert any(u in " ".join(labels) for u in ("GW", "TWh", "Mtce", "CNY", "%", "Mt CO2")), name
         plt.close(fig)
 
 
@@ -158,11 +161,58 @@ def test_lang_zh_uses_a_cjk_font_or_falls_back():
     assert charts.Labels("zh")("pv_utility") == "集中式光伏"
 
 
-def test_report_is_self_contained(run_folder):
+def _text(html: str) -> str:
+    """The visible text of an HTML page (no style, no tags, no embedded images)."""
+    import re
+
+    html = re.sub(r"<style>.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", html)
+
+
+def test_report_is_self_contained_and_cites_its_manifest(run_folder):
+    import hashlib
+
     html = (run_folder / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") >= 6
     assert "http://" not in html and "https://" not in html and "<script" not in html
-    assert "pv-capacity" in html
+    assert hashlib.sha256((run_folder / "manifest.json").read_bytes()).hexdigest() in html
+    text = _text(html)
+    assert "光伏发电总装机达到120万千瓦" in text  # the clause's own words
+    assert "scenario choice" in text  # the green-power share has no number in the policy
+    assert html.count("<h2>1 ") == 1 and "scorecard.png" not in html  # the targets once
+
+
+def test_report_first_paragraph_is_the_difference_to_the_baseline(run_folder):
+    import re
+
+    html = (run_folder / "report.html").read_text(encoding="utf-8")
+    lead = _text(re.search(r"<p class='lead'>(.*?)</p>", html, flags=re.S).group(1))
+    base = sorted((run_folder.parent.parent / "baseline").glob("[0-9]*"))[-1]
+    c0, c1 = (pd.read_csv(f / "costs.csv") for f in (base, run_folder))
+    e0, e1 = (pd.read_csv(f / "emissions.csv") for f in (base, run_folder))
+    d_pv = (c1["value_mcny"] * c1["discount_factor"]).sum() - (c0["value_mcny"] * c0["discount_factor"]).sum()
+    y = e0["year"].max()
+    cut = e0.loc[e0["year"] == y, "value_mtco2"].sum() - e1.loc[e1["year"] == y, "value_mtco2"].sum()
+    assert f"{d_pv:,.0f} M CNY of present-value cost" in lead, lead
+    assert f"cuts {cut:.2f} Mt CO2 in {y}" in lead, lead
+    card = pd.read_csv(run_folder / "scorecard.csv")
+    assert "Targets that bind:" in lead and "steel energy intensity" in lead  # steel-intensity has a shadow price > 0
+    assert card.loc[card["id"] == "steel-intensity", "shadow_price"].iloc[0] > 0
+    assert "Limits the plan sits on:" in lead
+
+
+def test_zh_report_has_no_english_label(run_folder):
+    import re
+
+    from simulator.results import i18n, report
+
+    tables = {p.stem: pd.read_csv(p) for p in run_folder.glob("*.csv")}
+    html = report.render_report(tables, "reference", "an English description", {}, {"版本": "x"}, lang="zh", caveat="数据")
+    text = _text(html)
+    found = [en for en in i18n.english_labels() if re.search(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", text)]
+    assert not found, found
+    assert "光伏装机" in text and "参考情景" in text and "<html lang='zh-CN'>" in html
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install -y chromium)")
@@ -186,6 +236,53 @@ def test_report_renders_in_headless_chromium(run_folder, tmp_path):
     assert img.size == (1280, 4000)
     colours = img.resize((64, 200)).getcolors(64 * 200)
     assert colours is not None and len(colours) > 20  # charts drawn, not a blank page
+
+
+#: measured in the page by Chromium (a copy of the report with this script; the report itself has none)
+_PROBE = """<script>
+window.addEventListener('load', () => {
+  const imgs = [...document.images];
+  const texts = [...document.querySelectorAll('p,td,th,li,h1,h2,figcaption')];
+  const sizes = texts.map(e => parseFloat(getComputedStyle(e).fontSize));
+  const r = {
+    images: imgs.length,
+    broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length,
+    min_font_px: Math.min(...sizes),
+    overflow_px: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    min_image_scale: Math.min(...imgs.map(i => i.clientWidth / i.naturalWidth * 150 / 96)),
+  };
+  document.body.setAttribute('data-probe', JSON.stringify(r));
+});
+</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install -y chromium)")
+def test_report_text_size_overflow_and_images_in_chromium(run_folder, tmp_path):
+    import html as html_mod
+    import json
+    import re
+
+    page = tmp_path / "probe.html"
+    page.write_text((run_folder / "report.html").read_text(encoding="utf-8").replace("</body>", _PROBE + "</body>"), encoding="utf-8")
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1440,900",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    dom = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120).stdout
+    probe = json.loads(html_mod.unescape(re.search(r'data-probe="([^"]*)"', dom).group(1)))
+    assert probe["images"] >= 6 and probe["broken"] == 0  # every image loads
+    assert probe["min_font_px"] >= 12  # body text at least 12 px
+    assert probe["overflow_px"] <= 0  # nothing wider than the window
+    # charts shown at ≥ 75 % of their drawn size: 8.5 pt chart text stays ≥ 6.4 pt (it was about 4.5 pt)
+    assert probe["min_image_scale"] >= 0.75, probe
 
 
 def _overlaps(texts) -> list[tuple[str, str]]:

@@ -241,3 +241,21 @@ def test_reused_lp_sweep_gives_the_cold_runs_objectives_and_tables(tmp_path):
         compared += 1
     assert compared > 40  # objective, capacities, costs, emissions, target values and prices
     assert np.allclose(reused["objective_mcny"], cold["objective_mcny"], rtol=1e-9, atol=0.0)
+
+
+def test_shadow_price_chart_shows_every_binding_target_and_says_when_nothing_varies():
+    from simulator import sweep as sw
+
+    n = 10
+    table = pd.DataFrame({"status": ["optimal"] * n})
+    for k in range(12):  # twelve targets bind in some variant: twelve panels, none dropped at nine
+        table[f"target.t{k:02d}.shadow_price"] = np.linspace(1.0, 2.0, n) * (k + 1)
+    table["target.steel-intensity.shadow_price"] = 219_500.0  # binding in all variants with the same price
+    table["target.never.shadow_price"] = 0.0  # never binds: no panel
+    fig = sw.shadow_price_figure(table, {})
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert len(titles) == 13 and "steel-intensity" in titles and "never" not in titles
+    steel = next(ax for ax in fig.axes if ax.get_title() == "steel-intensity")
+    text = " ".join(t.get_text() for t in steel.texts)
+    assert "identical in all 10 variants" in text and "219,500" in text and "e+05" not in text
+    assert sw._num(219_500.0) == "219,500"

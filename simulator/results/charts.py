@@ -141,42 +141,59 @@ def colour(name: str) -> str:
 
 # --------------------------------------------------------------------------- labels
 
+#: CJK families in order of preference: Simplified Chinese sans faces first, serif faces last
 _CJK_NAMES = (
-    "Noto Sans CJK",
-    "Noto Serif CJK",
-    "Source Han Sans",
-    "Source Han Serif",
-    "WenQuanYi",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
     "SimHei",
     "Microsoft YaHei",
-    "PingFang",
-    "Heiti",
-    "AR PL",
+    "PingFang SC",
+    "Heiti SC",
+    "Sarasa Gothic SC",
     "Droid Sans Fallback",
-    "Sarasa",
+    "Noto Sans CJK",
+    "Source Han Sans",
+    "Noto Serif CJK SC",
+    "Noto Serif CJK",
+    "Source Han Serif",
+    "AR PL",
 )
+_CJK_FILES = ("notosanscjk", "sourcehansans", "notosanssc", "wqy", "simhei", "msyh", "droidsansfallback", "notoserifcjk", "sourcehanserif")
+
+
+def _pick_cjk(names: set[str]) -> str | None:
+    for prefix in _CJK_NAMES:
+        found = sorted(n for n in names if n == prefix) or sorted(n for n in names if n.startswith(prefix))
+        if found:
+            return found[0]
+    return None
 
 
 def find_cjk_font() -> str | None:
-    """The family name of an installed CJK font known to matplotlib, or None.
+    """The family name of the preferred installed CJK font (a Simplified Chinese sans face first), or None.
 
-    Looks in matplotlib's font list first, then in the system font folders
-    (fonts installed after matplotlib built its cache are added).
+    Looks in matplotlib's font list first, then adds the CJK files of the
+    system font folders (fonts installed after matplotlib built its cache);
+    every face of a .ttc collection is listed, so ``Noto Sans CJK SC`` is found
+    rather than the collection's first face (JP).
     """
-    names = {entry.name for entry in font_manager.fontManager.ttflist}
-    for prefix in _CJK_NAMES:  # in order of preference: sans first
-        found = sorted(n for n in names if n.startswith(prefix))
-        if found:
-            return found[0]
-    for path in font_manager.findSystemFonts():
-        low = Path(path).name.lower()
-        if any(key in low for key in ("notosanscjk", "notoserifcjk", "wqy", "sourcehan", "simhei", "msyh", "droidsansfallback")):
-            try:
-                font_manager.fontManager.addfont(path)
-                return font_manager.FontProperties(fname=path).get_name()
-            except (OSError, RuntimeError, ValueError):
-                continue
-    return None
+    found = _pick_cjk({entry.name for entry in font_manager.fontManager.ttflist})
+    if found is not None and found.endswith(("SC", "CN")):
+        return found
+    paths = sorted(
+        (p for p in font_manager.findSystemFonts() if any(k in Path(p).name.lower() for k in _CJK_FILES)),
+        key=lambda p: (next(i for i, k in enumerate(_CJK_FILES) if k in Path(p).name.lower()), "bold" in p.lower(), p),
+    )
+    for path in paths:
+        try:
+            font_manager.fontManager.addfont(path)
+        except (OSError, RuntimeError, ValueError):
+            continue
+    return _pick_cjk({entry.name for entry in font_manager.fontManager.ttflist}) or found
 
 
 def resolve_lang(lang: str) -> tuple[str, str | None, list[str]]:
@@ -625,8 +642,8 @@ def plot_scorecard(scorecard: pd.DataFrame, scenario: str, lang: str = "en") -> 
         ax.text(
             min(shown[i], 200) + 2,
             y[i],
-            f"{_fmt(r['value'])} {r['unit']} ({word.get(r['sense'], r['sense'])} {_fmt(r['target'])} {r['unit']} {when}): {status}; "
-            f"{L('shadow price')} {_fmt(r['shadow_price'])} {r['shadow_price_unit']}",
+            f"{_fmt(r['value'])} {L.unit(r['unit'])} ({word.get(r['sense'], r['sense'])} {_fmt(r['target'])} {L.unit(r['unit'])} {when}): "
+            f"{status}; {L('shadow price')} {_fmt(r['shadow_price'])} {L.unit(r['shadow_price_unit'])}",
             va="center",
             fontsize=8.5,
         )
@@ -744,6 +761,31 @@ def plot_macc(measures: pd.DataFrame | None, scenario: str, lang: str = "en", ca
     return fig
 
 
+def plot_emissions(emissions: pd.DataFrame, scenario: str, lang: str = "en") -> Figure | None:
+    """CO2 emissions by sector (stacked) and year (Mt CO2/yr), the total written above labelled years; axis from zero."""
+    if emissions is None or emissions.empty:
+        return None
+    L = Labels(lang)
+    years = sorted(emissions["year"].unique())
+    wide = emissions.pivot_table(index="year", columns="sector", values="value_mtco2", aggfunc="sum").reindex(years).fillna(0.0)
+    wide = wide.loc[:, wide.abs().sum() > 1e-9]
+    if wide.empty:
+        return None
+    wide = wide[wide.sum().sort_values(ascending=False).index]
+    fig, ax = plt.subplots(figsize=(11, 6))
+    mask = _stacked_bars(ax, wide, L, width=0.6)
+    total = wide.sum(axis=1).to_numpy()
+    for i in np.flatnonzero(mask):
+        ax.text(i, total[i] * 1.01, _fmt(total[i]), ha="center", va="bottom", fontsize=9 if len(years) <= 6 else 7.5)
+    ax.set_ylim(0, max(total.max() * 1.12, 1e-6))
+    ax.set_ylabel("Mt CO2/yr")
+    ax.set_xlabel(L("year"))
+    _legend_right(ax)
+    _title(fig, "CO2 emissions by sector", scenario, years, L)
+    fig.tight_layout()
+    return fig
+
+
 #: cost parts of the costs chart: (sector, component) → part; at most six parts
 COST_PARTS = ("cost:fuel", "cost:electricity", "cost:grid_plants", "cost:carbon", "cost:pv_storage", "cost:measures")
 
@@ -810,7 +852,7 @@ def plot_costs(costs: pd.DataFrame, scenario: str, lang: str = "en") -> Figure |
             fontsize=9 if few else 7,
         )
     ax.set_ylim(min(neg.min() * 1.1, 0), pos.max() * 1.12)
-    ax.set_ylabel(f"M CNY/yr ({L('undiscounted')})")
+    ax.set_ylabel(f"{L.unit('M CNY')}/yr ({L('undiscounted')})")
     ax.set_xlabel(L("year"))
     ax.set_title(L("Cost by part"))
     _thousands(ax)
@@ -835,7 +877,7 @@ def plot_costs(costs: pd.DataFrame, scenario: str, lang: str = "en") -> Figure |
         _thousands(ax2)
         _legend_right(ax2, fontsize=8)
     ax2.set_title(L("Investment-driven parts"))
-    ax2.set_ylabel(f"M CNY/yr ({L('undiscounted')})")
+    ax2.set_ylabel(f"{L.unit('M CNY')}/yr ({L('undiscounted')})")
     ax2.set_xlabel(L("year"))
     _title(fig, "Cost by part", scenario, years, L)
     fig.tight_layout()
@@ -854,6 +896,8 @@ def plot_price_duration(prices: pd.DataFrame, scenario: str, lang: str = "en") -
     years = sorted(prices["year"].unique())
     fig, ax = plt.subplots(figsize=(10, 5.5))
     cmap = plt.get_cmap("viridis")
+    if len(years) > 8:  # long horizons: the labelled years of the year rule and the last one
+        years = sorted({*(y for y, m in zip(years, labelled(len(years), 8), strict=True) if m), years[-1]})
     for j, y in enumerate(years):
         part = prices[prices["year"] == y].sort_values("price_cny_per_kwh", ascending=False, kind="mergesort")
         hours = np.concatenate([[0.0], part["weight_h"].cumsum().to_numpy()])
@@ -884,7 +928,7 @@ class ChartSet:
     font: str | None = None
 
 
-CHART_NAMES = ("capacity", "supply_mix", "dispatch", "energy_use", "scorecard", "macc", "costs", "price_duration")
+CHART_NAMES = ("capacity", "supply_mix", "dispatch", "energy_use", "emissions", "scorecard", "macc", "costs", "price_duration")
 
 
 def make_charts(
@@ -903,6 +947,7 @@ def make_charts(
         "supply_mix": lambda: plot_supply_mix(tables.get("generation"), scenario, used),
         "dispatch": lambda: plot_dispatch(tables.get("dispatch"), scenario, used),
         "energy_use": lambda: plot_energy_use(tables.get("energy_use"), scenario, used, kgce_per_kwh),
+        "emissions": lambda: plot_emissions(tables.get("emissions"), scenario, used),
         "scorecard": lambda: plot_scorecard(tables.get("scorecard"), scenario, used),
         "macc": lambda: plot_macc(tables.get("measures"), scenario, used, catalogue=tables.get("measure_catalogue")),
         "costs": lambda: plot_costs(tables.get("costs"), scenario, used),

@@ -129,11 +129,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "steel-intensity": ("steel energy intensity", "吨钢综合能耗"),
     "energy-intensity": ("energy per GDP", "单位GDP能耗"),
     # ---------------------------------------------------------------- scenarios
-    "reference": ("reference (targets of Doc. 56/2024)", "参考情景（56号文目标）"),
+    "reference": ("reference (targets of Doc. 56/2024)", "参考情景"),
     "baseline": ("baseline (no targets)", "基准情景（无目标）"),
     "reference-2060": ("reference to 2060", "参考情景至2060年"),
     # ---------------------------------------------------------------- chart titles and axes
     "Capacity": ("Capacity", "装机容量"),
+    "CO2 emissions by sector": ("CO2 emissions by sector", "分部门二氧化碳排放"),
+    "Electricity price duration": ("Electricity price duration", "电价持续曲线"),
     "PV capacity by class": ("PV capacity by class", "光伏装机（按类型）"),
     "Storage power": ("Storage power", "储能功率"),
     "Storage energy": ("Storage energy", "储能容量"),
@@ -176,6 +178,74 @@ TERMS: dict[str, tuple[str, str]] = {
     "day": ("day", "第"),
     "of which PV": ("of which PV", "其中光伏"),
     "electricity at": ("electricity at", "电力折算系数"),
+    # ---------------------------------------------------------------- report phrases (results/report.py)
+    "report:title": ("Energy-transition plan", "能源转型规划"),
+    "report:summary": ("Summary", "摘要"),
+    "report:targets": ("Targets, in the order of the policy's clauses", "目标（按政策条款顺序）"),
+    "report:limits": ("Limits the plan sits on", "规划所依赖的限制"),
+    "report:emissions": ("Emissions", "排放"),
+    "report:energy": ("Energy", "能源"),
+    "report:power": ("Power", "电力"),
+    "report:costs": ("Costs", "成本"),
+    "report:caveat": ("Data caveat", "数据说明"),
+    "report:version": ("Version and provenance", "版本与溯源"),
+    "report:clause": ("clause", "条款"),
+    "report:clause text": ("clause text (56号)", "条款原文"),
+    "report:target": ("target", "目标"),
+    "report:basis": ("basis", "依据"),
+    "report:basis:policy": ("policy", "政策"),
+    "report:basis:scenario": ("scenario choice", "情景设定"),
+    "report:year": ("year", "年份"),
+    "report:value": ("value", "结果"),
+    "report:met?": ("met?", "是否达成"),
+    "report:shadow": ("shadow price", "影子价格"),
+    "report:input": ("input", "输入"),
+    "report:limit value": ("limit", "限值"),
+    "report:years binding": ("years binding", "约束年数"),
+    "report:relax saving": ("saving if relaxed by 10 % (M CNY, present value)", "放宽10%可节省（百万元，现值）"),
+    "report:sector": ("sector", "部门"),
+    "report:total": ("total", "合计"),
+    "report:item": ("item", "项目"),
+    "report:unit": ("unit", "单位"),
+    "report:full potential": ("adopted to its full potential", "已采用至全部潜力"),
+    "report:no limits": ("No input limit binds.", "没有输入限制起约束作用。"),
+    "report:shadow note": (
+        "Shadow price: what tightening the target by one unit would add to the total cost (present value); "
+        "0 means the target does not bind: the plan meets it anyway.",
+        "影子价格：目标每收紧一个单位，总成本（现值）增加的数额；为0表示该目标不起约束作用。",
+    ),
+    "report:investment": ("Overnight investment over the horizon (undiscounted)", "规划期一次性投资（未折现）"),
+    "report:price": ("Electricity price, load-weighted", "负荷加权电价"),
+    "unit:CNY/kWh": ("CNY/kWh", "元/kWh"),
+    "report:pv cost": ("Total cost, present value", "总成本现值"),
+    "report:final energy": ("Final energy use", "终端能源消费"),
+    "report:electricity use": ("Electricity use", "全社会用电量"),
+    "report:co2": ("CO2 emissions", "二氧化碳排放"),
+    "report:pv capacity": ("PV capacity", "光伏装机"),
+    "report:storage power": ("Storage power", "储能功率"),
+    "report:green share": ("Green power share", "绿电消纳比例"),
+    "report:version:transim": ("transim version", "transim 版本"),
+    "report:version:commit": ("code commit", "代码提交"),
+    "report:version:manifest": ("SHA-256 of manifest.json", "manifest.json 的 SHA-256"),
+    "report:version:created": ("run folder", "运行目录"),
+    "report:version:slices": ("time slices", "时间切片"),
+    "report:version:status": ("solver status", "求解状态"),
+    "optimal": ("optimal", "最优"),
+    # ---------------------------------------------------------------- units (words only; SI symbols stay)
+    "unit:M CNY": ("M CNY", "百万元"),
+    "unit:bn CNY": ("bn CNY", "十亿元"),
+    "unit:thousand piles": ("thousand piles", "千个"),
+    "unit:thousand vehicles": ("thousand vehicles", "千辆"),
+    "unit:thousand TEU": ("thousand TEU", "千标箱"),
+    "unit:million m2": ("million m2", "百万平方米"),
+    "unit:Mt/yr crude steel shifted to scrap EAF": ("Mt/yr crude steel shifted to scrap EAF", "百万吨/年 粗钢转为废钢电炉"),
+    "unit:Mt/yr crude steel covered": ("Mt/yr crude steel covered", "百万吨/年 粗钢覆盖量"),
+    "unit:Mt/yr crude covered": ("Mt/yr crude covered", "百万吨/年 原油加工覆盖量"),
+    "unit:Mt/yr ethylene covered": ("Mt/yr ethylene covered", "百万吨/年 乙烯覆盖量"),
+    "unit:Mt/yr hot metal covered": ("Mt/yr hot metal covered", "百万吨/年 铁水覆盖量"),
+    "unit:berths": ("berths", "个泊位"),
+    "unit:stands": ("stands", "个机位"),
+    "unit: per ": (" per ", "/"),
 }
 
 _ZH_JOIN = "："
@@ -195,6 +265,15 @@ class Labels:
             parts = key.split(":")
             return (_ZH_JOIN if idx else " – ").join(self(p) for p in parts)
         return key if idx else key.replace("_", " ")
+
+    def unit(self, text: str) -> str:
+        """A unit in this language: words translated (``M CNY per %`` → ``百万元/%``), SI symbols kept."""
+        if self.lang != "zh":
+            return text
+        out = str(text)
+        for key in sorted((k for k in TERMS if k.startswith("unit:")), key=len, reverse=True):
+            out = out.replace(TERMS[key][0], TERMS[key][1])
+        return out
 
     def scenario(self, name: str) -> str:
         """A scenario's display name: the table's name, else the file's own."""

@@ -181,10 +181,14 @@ def write_run(outcome, out_root: str | Path = "outputs", command: list[str] | No
         (partial / "scenario.yaml").write_text(outcome.prepared.scenario.resolved_yaml(), encoding="utf-8")
         write_tables(outcome.tables, partial)
         (partial / "highs.log").write_text(outcome.result.log, encoding="utf-8")
+        late = [w for w in extra_writers if getattr(w, "after_manifest", False)]
         for writer in extra_writers:
-            writer(outcome, partial)
+            if writer not in late:
+                writer(outcome, partial)
         man = manifest(outcome, command, tables=table_hashes(partial, outcome.tables))
         (partial / "manifest.json").write_text(json.dumps(man, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        for writer in late:  # writers that cite the manifest (report.html gives its SHA-256)
+            writer(outcome, partial)
         os.chmod(partial, 0o755)  # mkdtemp makes it private
         final = _claim(parent, _stamp())
         os.replace(partial, final)  # onto the empty folder just reserved: atomic on POSIX
