@@ -38,34 +38,35 @@ def test_columns_and_keys(frame):
     assert set(frame["scenario"]) == {"reference"} and set(frame["region"]) == {"Wuhan"}
 
 
-def test_documented_variables_present(frame):
+def test_every_variable_is_in_the_mapping_table_with_its_unit(frame):
+    table = iamc.variables(base_year=2023)
+    for var, unit in frame[["variable", "unit"]].drop_duplicates().itertuples(index=False):
+        assert var in table, var
+        assert unit == table[var], (var, unit, table[var])
     want = {
-        "Capacity|Electricity|Solar",
-        "Capacity|Electricity|Solar|Rooftop",
-        "Capacity|Electricity|Solar|Utility",
-        "Capacity|Electricity|Storage",
-        "Storage Capacity|Electricity",
-        "Secondary Energy|Electricity",
-        "Final Energy",
-        "Emissions|CO2",
+        "Capacity|Electricity|Solar|PV",
+        "Capacity|Electricity|Solar|PV|Rooftop",
+        "Capacity|Electricity|Solar|PV|Utility",
+        "Secondary Energy|Electricity|Solar|PV",
+        "Trade|Secondary Energy|Electricity|Volume",
+        "Final Energy|Industry|Iron and Steel|Solids|Coal",
+        "Final Energy|Industry|Chemicals",
+        "Emissions|CO2|Energy|Demand|Transportation",
+        "Emissions|CO2|Energy|Supply|Electricity",
         "Cost",
         "Price|Secondary Energy|Electricity",
     }
-    assert want <= set(frame["variable"])
-    for var in frame["variable"].unique():
-        assert var.split("|")[0] in {
-            "Capacity",
-            "Storage Capacity",
-            "Secondary Energy",
-            "Electricity Import",
-            "Curtailment",
-            "Storage Charge",
-            "Final Energy",
-            "Primary Energy",
-            "Emissions",
-            "Cost",
-            "Price",
-        }, var
+    assert want <= set(frame["variable"]), want - set(frame["variable"])
+    assert set(frame.loc[frame["variable"].str.startswith("Cost"), "unit"]) == {"million CNY_2023/yr"}
+
+
+def test_storage_discharge_is_not_secondary_energy(frame):
+    v = frame.set_index(["variable", "year"])["value"]
+    y = int(frame["year"].max())
+    local = [x for x in frame["variable"].unique() if x.startswith("Secondary Energy|Electricity|") and x.count("|") == 2]
+    assert "Secondary Energy|Electricity|Storage Discharge" not in frame["variable"].values
+    assert v[("Secondary Energy|Electricity", y)] == pytest.approx(sum(v[(x, y)] for x in local), rel=1e-7)
+    assert v[("Storage Discharge|Electricity", y)] > 0
 
 
 def test_every_aggregate_is_the_sum_of_its_children(frame):
@@ -84,8 +85,9 @@ def test_every_aggregate_is_the_sum_of_its_children(frame):
 
 
 def test_values_match_the_run_tables():
-    # hand-made tables: PV 0.2 GW utility + 0.5 C&I + 0.1 public → Solar 0.8, Rooftop 0.6;
-    # electricity 10 TWh × 0.1229 Mtce/TWh = 1.229 Mtce plus 2 Mtce coal in steel → Final Energy 3.229
+    # hand-made tables: PV 0.2 GW utility + 0.5 C&I + 0.1 public → Solar|PV 0.8, Rooftop 0.6;
+    # steel: 10 TWh × 0.0036 EJ/TWh = 0.036 EJ electricity, 2 Mtce coal + 1 Mtce coke × 0.0293076 EJ/Mtce = 0.0879228 EJ
+    # Solids|Coal; Final Energy 0.1239228 EJ/yr; imports 5 TWh → Trade volume −0.018 EJ/yr (net exports)
     tables = {
         "capacity": pd.DataFrame(
             {
@@ -98,22 +100,28 @@ def test_values_match_the_run_tables():
         ),
         "energy_use": pd.DataFrame(
             {
-                "year": [2026, 2026],
-                "sector": ["steel", "steel"],
-                "carrier": ["electricity", "coal"],
-                "unit": ["TWh", "Mtce"],
-                "value": [10.0, 2.0],
-                "baseline": [10.0, 2.0],
+                "year": [2026] * 3,
+                "sector": ["steel"] * 3,
+                "carrier": ["electricity", "coal", "coke"],
+                "unit": ["TWh", "Mtce", "Mtce"],
+                "value": [10.0, 2.0, 1.0],
+                "baseline": [10.0, 2.0, 1.0],
             }
         ),
+        "generation": pd.DataFrame(
+            {"year": [2026] * 3, "source": ["import_grid", "storage_discharge", "pv_utility"], "value_twh": [5.0, 0.4, 0.3]}
+        ),
     }
-    out, notes = iamc.iamc_table(tables, "t")
+    out, notes = iamc.iamc_table(tables, "t", base_year=2023)
     v = out.set_index("variable")["value"]
-    assert v["Capacity|Electricity|Solar"] == pytest.approx(0.8)
-    assert v["Capacity|Electricity|Solar|Rooftop"] == pytest.approx(0.6)
-    assert v["Final Energy|Industry|Steel|Electricity"] == pytest.approx(1.229)
-    assert v["Final Energy|Industry"] == pytest.approx(3.229)
-    assert v["Final Energy"] == pytest.approx(3.229)
+    assert v["Capacity|Electricity|Solar|PV"] == pytest.approx(0.8)
+    assert v["Capacity|Electricity|Solar|PV|Rooftop"] == pytest.approx(0.6)
+    assert v["Final Energy|Industry|Iron and Steel|Electricity"] == pytest.approx(0.036)
+    assert v["Final Energy|Industry|Iron and Steel|Solids|Coal"] == pytest.approx(0.0879228)
+    assert v["Final Energy"] == pytest.approx(0.1239228)
+    assert v["Trade|Secondary Energy|Electricity|Volume"] == pytest.approx(-0.018)
+    assert v["Secondary Energy|Electricity"] == pytest.approx(0.3 * 0.0036)  # storage discharge not counted
+    assert v["Storage Discharge|Electricity"] == pytest.approx(0.4 * 0.0036)
     assert notes == []
 
 

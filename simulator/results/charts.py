@@ -796,7 +796,7 @@ def cost_part(sector: str, component: str) -> str:
         return "cost:fuel"
     if component in ("import_grid", "import_green"):
         return "cost:electricity"
-    if component in ("pv", "storage"):
+    if component in ("pv", "storage") or component.startswith("storage_"):
         return "cost:pv_storage"
     if component == "measures":
         return "cost:measures"

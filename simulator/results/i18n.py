@@ -36,6 +36,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "curtailment": ("curtailment", "弃电"),
     "plant_opex": ("plant O&M", "电厂运维"),
     "grid_expansion": ("grid reinforcement", "电网扩容"),
+    "storage_throughput": ("storage wear (throughput)", "储能循环损耗"),
     "carbon": ("carbon price", "碳价"),
     "measures": ("energy-saving measures", "节能措施"),
     "fuel": ("fuel", "燃料"),
@@ -211,8 +212,11 @@ TERMS: dict[str, tuple[str, str]] = {
     "report:no limits": ("No input limit binds.", "没有输入限制起约束作用。"),
     "report:shadow note": (
         "Shadow price: what tightening the target by one unit would add to the total cost (present value); "
-        "0 means the target does not bind: the plan meets it anyway.",
-        "影子价格：目标每收紧一个单位，总成本（现值）增加的数额；为0表示该目标不起约束作用。",
+        "0 means the target does not bind: the plan meets it anyway. It is the present value over the whole horizon: what a "
+        "2026 target forces to be built stays built and costs every later year, so the same target has a larger shadow price "
+        "in a run to 2060 than in one to 2026; the smaller figure below it is the same per year of the horizon after the target year.",
+        "影子价格：目标每收紧一个单位，总成本（现值）增加的数额；为0表示该目标不起约束作用，规划本身即可达成。影子价格为整个规划期的现值："
+        "为达成2026年目标而建设的设施在此后各年持续产生成本，因此同一目标在规划至2060年的情景中影子价格更高；其下方较小的数字为目标年之后每年的数值。",
     ),
     "report:investment": ("Overnight investment over the horizon (undiscounted)", "规划期一次性投资（未折现）"),
     "report:price": ("Electricity price, load-weighted", "负荷加权电价"),
@@ -231,6 +235,14 @@ TERMS: dict[str, tuple[str, str]] = {
     "report:version:slices": ("time slices", "时间切片"),
     "report:version:status": ("solver status", "求解状态"),
     "optimal": ("optimal", "最优"),
+    # ---------------------------------------------------------------- limits (limits.csv column → what it limits)
+    "limit:potential": ("full potential", "潜力上限"),
+    "limit:max_rate_per_yr": ("maximum rate per year", "年最大推广量"),
+    "limit:max_gw": ("channel capacity", "通道容量上限"),
+    "limit:max_duration_h": ("maximum storage duration", "最长储能时长"),
+    "limit:max_build_gw_per_yr": ("maximum build per year", "年最大新增装机"),
+    "limit:max_share": ("maximum share", "最大比例"),
+    "limit:first_year": ("first year available", "最早可用年份"),
     # ---------------------------------------------------------------- units (words only; SI symbols stay)
     "unit:M CNY": ("M CNY", "百万元"),
     "unit:bn CNY": ("bn CNY", "十亿元"),

@@ -130,10 +130,18 @@ def _targets_table(card: pd.DataFrame, specs: dict, L: Labels, lang: str) -> str
             f"<td>{word.get(r['sense'], _esc(r['sense']))} {_num(r['target'])} {_esc(unit)}</td>"
             f"<td>{_num(r['value'])} {_esc(unit)}</td>"
             f"<td class='{'met' if met else 'missed'}'>{_esc(L('met') if met else L('missed'))}</td>"
-            f"<td>{_num(r['shadow_price'])} {_esc(L.unit(r['shadow_price_unit']))}</td>"
+            f"<td>{_num(r['shadow_price'])} {_esc(L.unit(r['shadow_price_unit']))}{_annual(r, L)}</td>"
             "</tr>"
         )
     return f"<table><tr>{head}</tr>{''.join(rows)}</table><p class='muted'>{_p('shadow note', lang)}</p>"
+
+
+def _annual(r: pd.Series, L: Labels) -> str:
+    """The shadow price per year of the horizon after the target year, when the scorecard has it."""
+    if "shadow_price_annual" not in r.index or not np.isfinite(float(r["shadow_price_annual"])) or float(r["shadow_price"]) == 0:
+        return ""
+    unit = L.unit(str(r.get("shadow_price_annual_unit", "")))
+    return f"<br><span class='muted'>{_num(r['shadow_price_annual'])} {_esc(unit)}</span>"
 
 
 def binding_limits(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -143,9 +151,10 @@ def binding_limits(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """
     lim = tables.get("limits")
     if lim is not None and not lim.empty:
+        prefix = {"imports": "import_", "storage": "storage_", "pv_classes": "pv_"}
         return pd.DataFrame(
             {
-                "name": lim["row"].astype(str),
+                "name": [prefix.get(t, "") + str(r) for t, r in zip(lim["table"], lim["row"], strict=True)],
                 "table": lim["table"].astype(str),
                 "column": lim["column"].astype(str),
                 "value": lim["value"],
@@ -181,7 +190,9 @@ def _limits_table(limits: pd.DataFrame, L: Labels, lang: str, top: int = 12) -> 
     head = "".join(f"<th class='l'>{_p(c, lang)}</th>" if i == 0 else f"<th>{_p(c, lang)}</th>" for i, c in enumerate(cols))
     rows = []
     for _, r in limits.head(top).iterrows():
-        what = f"{L(r['name'])} <span class='muted'>({_esc(r['table'])}.csv · {_esc(r['column'])})</span>"
+        what = f"{_esc(L(r['name']))}: {_esc(L('limit:' + str(r['column'])))}"
+        if lang != "zh":  # where the number lives (file and column names are English)
+            what += f" <span class='muted'>({_esc(r['table'])}.csv · {_esc(r['column'])})</span>"
         rows.append(
             f"<tr><td class='l wrap'>{what}</td><td>{_num(r['value'])} {_esc(L.unit(r['unit']))}</td>"
             f"<td>{_num(r['years_binding'])}</td><td>{_num(r['saving_mcny'])}</td></tr>"
@@ -238,7 +249,9 @@ def summary_paragraph(tables, scenario: str, head, limits: pd.DataFrame, L: Labe
     if card is not None and not card.empty:
         c = in_clause_order(card)
         binding = [L(i) for i, s in zip(c["id"], c["shadow_price"], strict=True) if abs(float(s)) > 1e-6]
-    lim_names = [L(n) for n in limits["name"].head(4)] if not limits.empty else []
+    lim_names = [f"{L(n)} ({L('limit:' + str(c))})" for n, c in zip(limits["name"].head(4), limits["column"].head(4), strict=True)]
+    if lang == "zh":
+        lim_names = [x.replace(" (", "（").replace(")", "）") for x in lim_names]
     name = L.scenario(scenario)
     sep = "、" if lang == "zh" else ", "
     if lang == "zh":
