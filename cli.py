@@ -252,7 +252,10 @@ def _writers(lang: str = "en", notes: list[str] | None = None, baseline: Path | 
     def collect(writer, what: str, after_manifest: bool = False, **kw):
         def write(outcome, folder):
             progress(f"writing the run folder: {what}")
-            notes.extend(writer(outcome, folder, **kw) or [])
+            try:
+                notes.extend(writer(outcome, folder, **kw) or [])
+            finally:
+                progress.done()
 
         write.after_manifest = after_manifest
         return write

@@ -112,7 +112,7 @@ def test_headline_is_the_difference_of_the_two_runs_tables(two_runs, tmp_path):
     base, ref = two_runs
     result = CliRunner().invoke(cli.app, ["compare", str(base), str(ref), "--out", str(tmp_path / "cmp")])
     assert result.exit_code == 0, result.output
-    first = result.output.splitlines()[0]
+    first = result.stdout.splitlines()[0]  # the first line on stdout (progress goes to stderr)
     assert first.startswith("reference − baseline: ")
     c0, c1 = (pd.read_csv(f / "costs.csv") for f in (base, ref))
     e0, e1 = (pd.read_csv(f / "emissions.csv") for f in (base, ref))
