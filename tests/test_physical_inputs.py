@@ -151,3 +151,10 @@ def test_override_outside_physical_range_names_the_scenario_line(scenario_dir):
 
 def test_reference_data_passes_every_physical_check():
     assert load_inputs(WUHAN).tables["profiles_hourly"].shape[0] == 8760
+
+
+def test_parameter_table_value_is_bounded_by_the_unit_in_its_name(data):
+    edit_line(data / "buildings_parameters.csv", 2, "new_roof_pv_extra_capex_cny_per_w,0.15,", "new_roof_pv_extra_capex_cny_per_w,-1,")
+    with pytest.raises(DataError) as err:
+        load_inputs(data)
+    assert "buildings_parameters.csv:row 1 (line 2): value: new_roof_pv_extra_capex_cny_per_w outside [0, 100] (got -1)" in str(err.value)

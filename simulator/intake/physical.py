@@ -188,6 +188,14 @@ def check_table(path: Path, frame: pd.DataFrame) -> list[Problem]:
             if column == "heat_rate_kgce_per_kwh":
                 out |= (values > 0) & (values < HEAT_RATE_AT_FULL_EFFICIENCY)
         problems += _listed(path, column, np.flatnonzero(out), raw.to_numpy(), f"outside the physical range [{low:g}, {high:g}]", why)
+    if {"parameter", "value"} <= set(frame.columns):  # a parameter table: the unit is in the parameter's name
+        values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+        for i, parameter in enumerate(frame["parameter"].astype(str)):
+            rule = bound(parameter)
+            if rule is not None and np.isfinite(values[i]) and not rule[0] <= values[i] <= rule[1]:
+                problems += _listed(
+                    path, "value", [i], frame["value"].to_numpy(), f"{parameter} outside [{rule[0]:g}, {rule[1]:g}]", rule[2]
+                )
     if {"min_duration_h", "max_duration_h"} <= set(frame.columns):
         lo, hi = (pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) for c in ("min_duration_h", "max_duration_h"))
         with np.errstate(invalid="ignore"):

@@ -189,7 +189,7 @@ class TableVerdict:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("identical", "within tolerance", "not compared")
+        return self.status in ("identical", "within tolerance", "not compared", "alternative optimum")
 
 
 def _read_text_frame(data: bytes) -> pd.DataFrame:
@@ -347,6 +347,10 @@ class Report:
                     out.append(f"{head} {t.rows} rows")
                 elif t.status == "within tolerance":
                     out.append(f"{head} {t.rows} rows; largest |Δ| {t.max_abs:.3g} (relative {t.max_rel:.3g})")
+                elif t.status == "alternative optimum":
+                    out.append(f"{head} {t.message}")
+                    for d in t.worst:
+                        out.append(f"      {d.row}: {d.column} recorded {d.recorded}, now {d.now}")
                 else:
                     detail = t.message
                     if t.status == "DIFFERENT" and t.worst:
@@ -369,6 +373,35 @@ class Report:
 # --------------------------------------------------------------------------- reproduce
 
 
+def recreate_environment(manifest: dict) -> list[str]:
+    """How to recreate the environment a run was recorded in: its lock file, or its recorded versions."""
+    from simulator.runs.run_folder import LOCK_FILE, environment
+
+    recorded = manifest.get("environment") or {}
+    versions = manifest.get("versions") or {}
+    pins = " ".join(f"{k}=={v}" for k, v in sorted(versions.items()) if k not in ("python", "simulator", "highs") and v != "not installed")
+    out = []
+    now = environment()
+    venv = "python3 -m venv .venv-recorded && .venv-recorded/bin/pip install"
+    if recorded.get("lock_sha256") and recorded.get("lock_sha256") == now.get("lock_sha256"):
+        out.append(
+            f"to recreate the recorded environment ({LOCK_FILE} of this checkout, the one the run used): "
+            f"{venv} -r {LOCK_FILE} && .venv-recorded/bin/pip install --no-deps -e . && .venv-recorded/bin/transim reproduce …"
+        )
+    elif recorded.get("lock_sha256"):
+        commit = (manifest.get("code") or {}).get("git_commit")
+        where = f"git show {commit[:10]}:{LOCK_FILE} > recorded.lock" if commit else "the lock file of the commit that made the run"
+        out.append(
+            f"the run used another {LOCK_FILE} (sha256 {recorded['lock_sha256'][:12]}…): {where}, then {venv} -r recorded.lock "
+            "&& .venv-recorded/bin/pip install --no-deps -e ."
+        )
+    if pins:
+        out.append(
+            f"or install the recorded versions (Python {versions.get('python', '?')}): {venv} {pins} && .venv-recorded/bin/pip install -e ."
+        )
+    return out
+
+
 def _version_notes(manifest: dict) -> list[str]:
     from simulator.runs.run_folder import code_identity, package_versions
     from simulator.solve.highs import highs_version
@@ -379,6 +412,7 @@ def _version_notes(manifest: dict) -> list[str]:
     changed = [f"{k} {recorded[k]} → {now.get(k, 'absent')}" for k in sorted(recorded) if recorded[k] != now.get(k, "absent")]
     if changed:
         notes.append("versions differ from the recorded run (results may move within tolerance): " + ", ".join(changed))
+        notes.extend(recreate_environment(manifest))
     code = manifest.get("code") or {}
     if code.get("sources_sha256") and code["sources_sha256"] != code_identity()["sources_sha256"]:
         commit = code.get("git_commit")
@@ -444,7 +478,94 @@ def reproduce(
             report.rerun_folder = str(new_dir)
         progress("comparing tables")
         report.tables = compare_runs(run_dir, manifest, new_dir)
+        if report.objective_ok:
+            prove_alternative_dispatch(outcome, run_dir, new_dir, report.tables, progress)
     return report
+
+
+# --------------------------------------------------------------------------- equal-cost alternative optima
+
+#: tables that may differ between equal-cost alternative optima; every other table must reproduce within tolerance
+ALTERNATIVE_TABLES = ("dispatch",)
+MAX_RANGED = 200  # differing dispatch values ranged at most (two LP solves each, warm-started)
+
+
+def _dispatch_quantity(model, flow: str, year: int, s: int):
+    """The LP variables and coefficients whose sum is the dispatch table's ``value_gw`` of (flow, year, slice), or None."""
+    p = model.power
+    if flow == "storage_charge":
+        return [p.charge[year, s, r] for r in p.R], -1.0
+    if flow == "storage_discharge":
+        return [p.discharge[year, s, r] for r in p.R], 1.0
+    if flow == "curtailment":
+        return [p.curtailment[year, s]], -1.0
+    if flow.startswith("import_") and flow[len("import_") :] in p.I:
+        return [p.imported[year, s, flow[len("import_") :]]], 1.0
+    if flow in p.G:
+        return [p.generation[year, s, flow]], 1.0
+    return None
+
+
+def prove_alternative_dispatch(
+    outcome, recorded_dir: Path, new_dir: Path, verdicts: list[TableVerdict], progress: Callable = _quiet
+) -> None:
+    """Turn a differing dispatch into ``alternative optimum`` where an equal-cost alternative is proven.
+
+    Only when the objective and every other table reproduce. For every
+    dispatch value outside tolerance, the quantity is minimised and maximised
+    over the re-run's optimal face (:mod:`simulator.solve.alternatives`); if
+    both the recorded and the re-run value lie in that range (within the
+    table tolerance), the two plans are equally cheap optima of the same LP.
+    Otherwise the verdict stays ``DIFFERENT``.
+    """
+    from simulator.solve.alternatives import optimal_face
+
+    bad = [t for t in verdicts if not t.ok]
+    if not bad or any(t.name not in ALTERNATIVE_TABLES or t.status != "DIFFERENT" for t in bad):
+        return
+    verdict = next(t for t in bad if t.name == "dispatch")
+    rec = pd.read_csv(io.BytesIO(table_bytes(table_path(recorded_dir, "dispatch"))))
+    new = pd.read_csv(io.BytesIO(table_bytes(table_path(new_dir, "dispatch"))))
+    if (
+        list(rec.columns) != list(new.columns)
+        or len(rec) != len(new)
+        or not rec[["flow", "year", "slice"]].equals(new[["flow", "year", "slice"]])
+    ):
+        return
+    a, b = rec["value_gw"].to_numpy(dtype=float), new["value_gw"].to_numpy(dtype=float)
+    outside = np.flatnonzero(np.abs(b - a) > VALUE_ATOL + VALUE_RTOL * np.abs(a))
+    if len(outside) == 0 or len(outside) > MAX_RANGED:
+        return
+    model = outcome.model
+    column = {id(var): j for j, var in enumerate(outcome.result.lp_columns)}
+    progress(f"dispatch differs in {len(outside)} values: ranging each over the optimal plans")
+    range_of = optimal_face(outcome.result)
+    shown: list[Difference] = []
+    for i in outside:
+        flow, year, s = rec["flow"].iat[i], int(rec["year"].iat[i]), int(rec["slice"].iat[i])
+        quantity = _dispatch_quantity(model, flow, year, s)
+        if quantity is None:
+            return
+        variables, sign = quantity
+        idx = [column[id(v)] for v in variables if id(v) in column]
+        if not idx:
+            return
+        low, high = range_of(idx, [sign] * len(idx))
+        tol = VALUE_ATOL + VALUE_RTOL * max(abs(a[i]), abs(b[i]))
+        if not (low - tol <= a[i] <= high + tol and low - tol <= b[i] <= high + tol):
+            return
+        if len(shown) < N_WORST:
+            shown.append(
+                Difference(
+                    f"flow={flow} year={year} slice={s}", "value_gw", f"{a[i]:.9g}", f"{b[i]:.9g} (optimal range [{low:.6g}, {high:.6g}])"
+                )
+            )
+    verdict.status = "alternative optimum"
+    verdict.worst = shown
+    verdict.message = (
+        f"{len(outside)} values differ, each proven to be an equal-cost alternative: with the cost held at the optimum "
+        "(+1e-7 M CNY), the value ranges over an interval holding both the recorded and the re-run value"
+    )
 
 
 def compare_runs(recorded_dir: Path, manifest: dict, new_dir: Path) -> list[TableVerdict]:

@@ -39,6 +39,54 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+#: the lock file of exact versions (scripts/lock.sh), at the root of a checkout
+LOCK_FILE = "requirements.lock"
+
+
+def read_lock(path: Path) -> dict[str, str]:
+    """``name → version`` of the pins in a lock file that apply to this Python and platform."""
+    try:
+        from packaging.markers import Marker
+    except ImportError:  # pragma: no cover - packaging comes with matplotlib
+        Marker = None
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        spec = line.split("#", 1)[0].strip()
+        if "==" not in spec:
+            continue
+        requirement, _, marker = spec.partition(";")
+        if marker.strip() and Marker is not None and not Marker(marker.strip()).evaluate():
+            continue
+        name, version = (part.strip() for part in requirement.split("==", 1))
+        pins[name.lower()] = version
+    return pins
+
+
+def environment() -> dict:
+    """The lock file this checkout carries (SHA-256) and the installed packages that differ from its pins.
+
+    Packages of the lock that are not installed (the test tools in a user's
+    environment) are not counted.
+    """
+    path = Path(__file__).resolve().parents[2] / LOCK_FILE
+    if not path.is_file():
+        return {"lock_file": None}
+    differs = []
+    for name, version in sorted(read_lock(path).items()):
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+        if installed != version:
+            differs.append(f"{name} {version} (lock) → {installed} (installed)")
+    return {
+        "lock_file": LOCK_FILE,
+        "lock_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "matches_lock": not differs,
+        "differs_from_lock": differs,
+    }
+
+
 def dataset_path(root: Path) -> str:
     """The data set folder relative to the project (``inputs/<dataset>``), else absolute.
 
@@ -102,6 +150,7 @@ def manifest(outcome, command: list[str] | None = None, tables: dict | None = No
         "n_slices": prep.time.n,
         "representative_days": sorted({int(d) for d in prep.time.day_of_year}) if prep.time.n < 8760 else None,
         "versions": {**package_versions(), "highs": highs_version()},
+        "environment": environment(),
         "platform": {
             "system": platform.system(),
             "machine": platform.machine(),

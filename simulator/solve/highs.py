@@ -67,6 +67,8 @@ class SolveResult:
             for a, b in itertools.pairwise(self.attempts)
         ]
 
+    lp_columns: list = field(default_factory=list)  # the Pyomo variable of each LP column
+
 
 def new_highs() -> highspy.Highs:
     """A Highs instance; its start-up banner goes to /dev/null, not the user's stdout."""
@@ -156,6 +158,28 @@ def highs_options(solver, n_rows: int = 0, method: str | None = None) -> dict:
     return options
 
 
+#: mantissa bits kept of every LP coefficient, cost, bound and right-hand side: 40 bits, a relative
+#: precision of 2^-40 ≈ 9.1e-13 (about 12 significant digits)
+LP_MANTISSA_BITS = 40
+
+
+def canonical(values) -> np.ndarray:
+    """``values`` rounded to :data:`LP_MANTISSA_BITS` bits of mantissa, identically on every IEEE-754 machine.
+
+    Float noise in the last bits of a coefficient (summation order of numpy's
+    SIMD reductions, BLAS, libm) differs between CPUs; rounding every number
+    handed to HiGHS removes it, so that the same model gives the same LP
+    bit for bit. Only exact operations are used (``frexp``, scaling by a
+    power of two, round-half-even, ``ldexp``). Infinite bounds pass through.
+    """
+    v = np.asarray(values, dtype=float)
+    finite = np.isfinite(v)
+    mantissa, exponent = np.frexp(np.where(finite, v, 0.0))
+    scale = float(2**LP_MANTISSA_BITS)
+    rounded = np.ldexp(np.round(mantissa * scale) / scale, exponent)
+    return np.where(finite, rounded, v)
+
+
 @dataclass
 class CompiledLP:
     repn: object
@@ -163,28 +187,28 @@ class CompiledLP:
 
 
 def compile_lp(model) -> CompiledLP:
-    """Pyomo model → highspy ``HighsLp`` (columns, rows, bounds, costs)."""
+    """Pyomo model → highspy ``HighsLp`` (columns, rows, bounds, costs), every number :func:`canonical`."""
     repn = LinearStandardFormCompiler().write(model, mixed_form=True)
     A = repn.A.tocsc()
     n_rows, n_cols = A.shape
     sense = np.array([r[1] for r in repn.rows], dtype=int)
-    rhs = np.asarray(repn.rhs, dtype=float)
+    rhs = canonical(repn.rhs)
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = n_rows
     c = repn.c.toarray().ravel() if repn.c.shape[0] else np.zeros(n_cols)
-    lp.col_cost_ = c if len(c) == n_cols else np.zeros(n_cols)
-    lp.offset_ = float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
+    lp.col_cost_ = canonical(c) if len(c) == n_cols else np.zeros(n_cols)
+    lp.offset_ = float(canonical(repn.c_offset[0])) if len(repn.c_offset) else 0.0
     lower = np.array([INF * -1 if v.lb is None else v.lb for v in repn.columns], dtype=float)
     upper = np.array([INF if v.ub is None else v.ub for v in repn.columns], dtype=float)
-    lp.col_lower_ = lower
-    lp.col_upper_ = upper
+    lp.col_lower_ = canonical(lower)
+    lp.col_upper_ = canonical(upper)
     lp.row_lower_ = np.where(sense <= 0, rhs, -INF)
     lp.row_upper_ = np.where(sense >= 0, rhs, INF)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = A.indptr
     lp.a_matrix_.index_ = A.indices
-    lp.a_matrix_.value_ = A.data
+    lp.a_matrix_.value_ = canonical(A.data)
     lp.a_matrix_.num_col_ = n_cols
     lp.a_matrix_.num_row_ = n_rows
     return CompiledLP(repn=repn, lp=lp)
@@ -378,6 +402,7 @@ def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | No
         highs=h,
         lp_rows=compiled.repn.rows,
         attempts=attempts,
+        lp_columns=list(compiled.repn.columns),
     )
     if status != "optimal":
         if status == "infeasible":
