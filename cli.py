@@ -324,6 +324,7 @@ def _summary(outcome, folder: Path, lang: str = "en") -> None:
                 typer.echo(
                     f"  {mark} {L(r['id'])}（{r['clause']}）{r['sense']} {r['target']:.4g} {L.unit(r['unit'])}，{r['year']}年："
                     f"{r['value']:.4g}；影子价格 {r['shadow_price']:.4g} {L.unit(r['shadow_price_unit'])}"
+                    + ("（情景设定值，政策未给数值）" if r.get("basis") == "scenario" else "")
                 )
             else:
                 mark = "met   " if r["met"] else "MISSED"
@@ -331,6 +332,7 @@ def _summary(outcome, folder: Path, lang: str = "en") -> None:
                     f"  {mark} {r['id']:<26} {r['clause']:<8} {r['indicator']} {r['sense']} {r['target']:.4g} {r['unit']} "
                     f"in {r['year']}: {r['value']:.4g}; shadow price {r['shadow_price']:.4g} {r['shadow_price_unit']}"
                     + (f" ({r['shadow_price_annual']:.4g} {r['shadow_price_annual_unit']})" if "shadow_price_annual" in r else "")
+                    + (" [scenario's number: the policy gives none]" if r.get("basis") == "scenario" else "")
                 )
     limits = outcome.tables.get("limits")
     if limits is not None and not limits.empty:

@@ -20,6 +20,10 @@ def test_run_reference_on_two_days_writes_a_complete_run(tmp_path):
     result = runner.invoke(app, ["run", str(SCENARIOS / "reference.yaml"), "--days", "2", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "status: optimal" in result.output and "pv-capacity" in result.output
+    # the three targets whose number the scenario chose say so; the policy's own do not
+    lines = {line.split()[1]: line for line in result.output.splitlines() if line.startswith(("  met", "  MISSED"))}
+    marked = {t for t, line in lines.items() if "[scenario's number" in line}
+    assert marked == {"green-power-share", "new-energy-storage", "public-electrification"}
     (run,) = (tmp_path / "reference").iterdir()
     for name in ["manifest.json", "scenario.yaml", "scorecard.csv", "capacity.csv", "dispatch.csv", "costs.csv"]:
         assert (run / name).is_file(), name
