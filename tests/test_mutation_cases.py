@@ -61,3 +61,13 @@ def test_discount_factors_by_hand():
     assert d[2023] == pytest.approx(1.0)
     assert d[2024] == pytest.approx(0.952381, rel=1e-6)
     assert d[2026] == pytest.approx(0.863838, rel=1e-6)
+
+
+def test_crf_of_a_one_year_life_and_a_refused_zero_life():
+    """n = 1: the whole capex is paid back in the year, with interest: CRF(0, 1) = 1, CRF(5 %, 1) = 0.05 / (1 − 1/1.05) = 1.05."""
+    from simulator.model.measures import crf
+
+    assert crf(0.0, 1) == pytest.approx(1.0)
+    assert crf(0.05, 1) == pytest.approx(1.05)
+    with pytest.raises(ValueError, match="lifetime must be positive"):
+        crf(0.05, 0)
