@@ -353,6 +353,13 @@ def _summary(outcome, folder: Path, lang: str = "en") -> None:
                     f"{r['relax_10pct_saving_mcny']:,.1f} (dual {r['dual_pv_mcny_per_unit']:.4g} M CNY per {r['unit']}, "
                     f"{r['dual_mcny_per_unit_yr']:.4g} per year)"
                 )
+        missed = card[~card["met"].astype(bool)] if card is not None and not card.empty and "met" in card else None
+        if missed is not None and not missed.empty:
+            typer.echo(
+                "  （有软目标未达成：以上对偶价格含其罚金）"
+                if zh
+                else f"  (note: {len(missed)} soft target(s) missed: these duals include their shortfall penalty, not only costs)"
+            )
     t = outcome.timings
     if zh:
         typer.echo(
