@@ -37,7 +37,7 @@ def main() -> None:
     overrides = {"time": {"days": args.days, "hours": None}} if args.days else None
     plan = plan_sweep(args.scenario, samples=args.variants, overrides=overrides)
     ids = list(plan.variants["variant"])
-    n_serial = min(args.serial or len(ids), len(ids))
+    n_serial = min(len(ids) if args.serial is None else args.serial, len(ids))
 
     serial_s = serial_all_s = None
     serial = None
