@@ -294,6 +294,7 @@ def _summary(outcome, folder: Path, lang: str = "en") -> None:
     """The run's summary on stdout, in the run's language (labels from results/i18n.py)."""
     from simulator.results.charts import in_clause_order
     from simulator.results.i18n import Labels
+    from simulator.results.report import limit_key
 
     L = Labels(lang)
     zh = lang == "zh"
@@ -344,7 +345,7 @@ def _summary(outcome, folder: Path, lang: str = "en") -> None:
         for _, r in limits.head(5).iterrows():
             if zh:
                 typer.echo(
-                    f"  {r['rank']:>2}. {L(str(r['row']))}（{r['table']}.{r['column']}）= {r['value']:.4g} {L.unit(r['unit'])}："
+                    f"  {r['rank']:>2}. {L(limit_key(r['table'], r['row']))}（{L('limit:' + str(r['column']))}）= {r['value']:.4g} {L.unit(r['unit'])}："
                     f"{r['relax_10pct_saving_mcny']:,.1f}（对偶价格 {r['dual_pv_mcny_per_unit']:.4g} 百万元/{L.unit(r['unit'])}）"
                 )
             else:

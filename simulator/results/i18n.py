@@ -273,6 +273,9 @@ class Labels:
         idx = 1 if self.lang == "zh" else 0
         if key in TERMS:
             return TERMS[key][idx]
+        if "@" in key:  # a target's interim step: pv-capacity@2025
+            base, step = key.split("@", 1)
+            return f"{self(base)}（{step}年）" if idx else f"{self(base)} ({step})"
         if ":" in key:
             parts = key.split(":")
             return (_ZH_JOIN if idx else " – ").join(self(p) for p in parts)

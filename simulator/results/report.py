@@ -144,6 +144,12 @@ def _annual(r: pd.Series, L: Labels) -> str:
     return f"<br><span class='muted'>{_num(r['shadow_price_annual'])} {_esc(unit)}</span>"
 
 
+def limit_key(table: str, row) -> str:
+    """The translation key of a limits.csv row: ``imports, green`` → ``import_green``; measures keep their id."""
+    prefix = {"imports": "import_", "storage": "storage_", "pv_classes": "pv_"}
+    return prefix.get(str(table), "") + str(row)
+
+
 def binding_limits(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Limits the plan sits on: ``limits.csv`` when the run has it, else the measures adopted to their full potential.
 
@@ -151,10 +157,9 @@ def binding_limits(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """
     lim = tables.get("limits")
     if lim is not None and not lim.empty:
-        prefix = {"imports": "import_", "storage": "storage_", "pv_classes": "pv_"}
         return pd.DataFrame(
             {
-                "name": [prefix.get(t, "") + str(r) for t, r in zip(lim["table"], lim["row"], strict=True)],
+                "name": [limit_key(t, r) for t, r in zip(lim["table"], lim["row"], strict=True)],
                 "table": lim["table"].astype(str),
                 "column": lim["column"].astype(str),
                 "value": lim["value"],
@@ -245,10 +250,12 @@ def _indicator(tables, name: str):
 def summary_paragraph(tables, scenario: str, head, limits: pd.DataFrame, L: Labels, lang: str, baseline_note: str = "") -> str:
     """The first paragraph in plain words (``head`` is a :class:`simulator.results.compare.Headline` or None)."""
     card = tables.get("scorecard")
-    binding = []
+    binding, missed = [], []
     if card is not None and not card.empty:
         c = in_clause_order(card)
-        binding = [L(i) for i, s in zip(c["id"], c["shadow_price"], strict=True) if abs(float(s)) > 1e-6]
+        met = c["met"].astype(str).str.lower().isin(["true", "1"]).to_numpy()
+        missed = [L(i) for i, ok in zip(c["id"], met, strict=True) if not ok]
+        binding = [L(i) for i, s, ok in zip(c["id"], c["shadow_price"], met, strict=True) if abs(float(s)) > 1e-6 and ok]
     lim_names = [f"{L(n)} ({L('limit:' + str(c))})" for n, c in zip(limits["name"].head(4), limits["column"].head(4), strict=True)]
     if lang == "zh":
         lim_names = [x.replace(" (", "（").replace(")", "）") for x in lim_names]
@@ -267,6 +274,8 @@ def summary_paragraph(tables, scenario: str, head, limits: pd.DataFrame, L: Labe
             )
         else:
             parts.append(f"{name}：{baseline_note}")
+        if missed:
+            parts.append(f"未达成的目标（软约束，按罚金计入成本）：{sep.join(missed)}。")
         parts.append(f"起约束作用的目标：{sep.join(binding) if binding else '无'}。")
         parts.append(f"规划所依赖的限制：{sep.join(lim_names) if lim_names else '无'}。")
         return "".join(parts)
@@ -284,6 +293,8 @@ def summary_paragraph(tables, scenario: str, head, limits: pd.DataFrame, L: Labe
             parts.append("(This run's cost table has no investment column, so investment is not stated.)")
     else:
         parts.append(f"{name}: {baseline_note}")
+    if missed:
+        parts.append(f"Targets missed (soft, their shortfall penalised in the cost): {sep.join(missed)}.")
     parts.append(f"Targets that bind: {sep.join(binding) if binding else 'none'}.")
     parts.append(f"Limits the plan sits on: {sep.join(lim_names) if lim_names else 'none'}.")
     return " ".join(parts)
