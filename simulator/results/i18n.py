@@ -218,6 +218,13 @@ TERMS: dict[str, tuple[str, str]] = {
         "影子价格：目标每收紧一个单位，总成本（现值）增加的数额；为0表示该目标不起约束作用，规划本身即可达成。影子价格为整个规划期的现值："
         "为达成2026年目标而建设的设施在此后各年持续产生成本，因此同一目标在规划至2060年的情景中影子价格更高；其下方较小的数字为目标年之后每年的数值。",
     ),
+    "report:no baseline": (
+        "no baseline run of the same data set and years was found beside this run, so the differences to the baseline are not "
+        "stated (first run a scenario without targets over the same years into the same --out, e.g. "
+        "`transim run scenarios/baseline.yaml`, or pass --baseline RUN_DIR).",
+        "未在本次运行旁找到相同数据和年份的基准情景运行，因此未给出与基准情景的差异（请先以相同年份和相同输出目录运行无目标情景，"
+        "或通过 --baseline 指定基准运行目录）。",
+    ),
     "report:investment": ("Overnight investment over the horizon (undiscounted)", "规划期一次性投资（未折现）"),
     "report:price": ("Electricity price, load-weighted", "负荷加权电价"),
     "unit:CNY/kWh": ("CNY/kWh", "元/kWh"),

@@ -274,6 +274,7 @@ def summary_paragraph(tables, scenario: str, head, limits: pd.DataFrame, L: Labe
             )
         else:
             parts.append(f"{name}：{baseline_note}")
+            parts.append("" if baseline_note.endswith("。") else "。")
         if missed:
             parts.append(f"未达成的目标（软约束，按罚金计入成本）：{sep.join(missed)}。")
         parts.append(f"起约束作用的目标：{sep.join(binding) if binding else '无'}。")
@@ -292,7 +293,7 @@ def summary_paragraph(tables, scenario: str, head, limits: pd.DataFrame, L: Labe
         if head.d_investment_mcny is None:
             parts.append("(This run's cost table has no investment column, so investment is not stated.)")
     else:
-        parts.append(f"{name}: {baseline_note}")
+        parts.append(f"{name}: {baseline_note}" + ("" if baseline_note.endswith(".") else "."))
     if missed:
         parts.append(f"Targets missed (soft, their shortfall penalised in the cost): {sep.join(missed)}.")
     parts.append(f"Targets that bind: {sep.join(binding) if binding else 'none'}.")
@@ -433,10 +434,7 @@ def find_baseline(folder: Path, manifest: dict, explicit: Path | None = None):
             return run, ""
         if explicit:
             raise InputError(f"--baseline {cand}: another data set or horizon than this run (compare needs the same)")
-    return (
-        None,
-        "no baseline run of the same data and horizon was found (run `transim run scenarios/baseline.yaml` first, or pass --baseline RUN_DIR)",
-    )
+    return None, Labels("en")("report:no baseline")
 
 
 def write_run_report(outcome, folder: str | Path, lang: str = "en", baseline: Path | None = None) -> list[str]:
@@ -457,6 +455,7 @@ def write_run_report(outcome, folder: str | Path, lang: str = "en", baseline: Pa
         base_run, baseline_note = find_baseline(Path(str(folder).replace(".partial", "")), manifest, baseline)
         if base_run is None:
             notes.append(f"report: {baseline_note}")
+            baseline_note = _p("no baseline", lang)
         else:
             factor = scenario.spec.accounting.electricity_calorific_kgce_per_kwh
             tables = dict(outcome.tables)
