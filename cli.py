@@ -93,6 +93,7 @@ class _Progress:
         self.thread: threading.Thread | None = None
         self.stop_event = threading.Event()
         self.dirty = False
+        self.stream = None
 
     def _clear(self) -> None:
         if self.dirty:
@@ -104,7 +105,7 @@ class _Progress:
         with self.lock:
             self._clear()
             typer.echo(f"[{time.perf_counter() - _T0:6.1f} s] {message}", err=True)
-            self.phase, self.since = message, time.perf_counter()
+            self.phase, self.since, self.stream = message, time.perf_counter(), sys.stderr
         if self.thread is None:
             self.stop_event.clear()
             self.thread = threading.Thread(target=self._tick, name="transim-progress", daemon=True)
@@ -116,6 +117,9 @@ class _Progress:
         while not self.stop_event.wait(1.0):
             with self.lock:
                 if self.phase is None:
+                    continue
+                if sys.stderr is not self.stream:  # another command's output (tests run several in one process): stop
+                    self.phase = None
                     continue
                 dt = time.perf_counter() - self.since
                 if dt < 1.0:
@@ -139,6 +143,7 @@ progress = _Progress()
 
 
 def _fail(exc: BaseException, debug: bool) -> None:
+    progress.done()
     if debug:
         raise exc
     if isinstance(exc, KeyboardInterrupt):
