@@ -482,9 +482,17 @@ def sweep(
     scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler, e.g. tcp://HOST:8786")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="LocalCluster worker processes (default: one per core)")] = None,
     days: Annotated[int | None, typer.Option(help="representative days (all variants)")] = None,
+    data_ranges: Annotated[
+        bool, typer.Option("--data-ranges", help="sample every estimated input within its range (ranges.csv) instead of the sweep: section")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Latin hypercube seed of --data-ranges")] = 1,
     debug: Debug = False,
 ) -> None:
-    """Solve every variant of the scenario's sweep on Dask; gather OUT/sweep.parquet and OUT/charts/."""
+    """Solve every variant of the scenario's sweep on Dask; gather OUT/sweep.parquet and OUT/charts/.
+
+    With --data-ranges: variants over the data's own ranges (default 200 samples); also OUT/robustness.csv
+    and OUT/charts/robustness.png (per target: share of variants met, shadow-price and policy-cost spread, drivers).
+    """
     from tqdm import tqdm
 
     from simulator import sweep as sw
@@ -510,12 +518,20 @@ def sweep(
             bar.write(f"  {record['variant']}: {record['status']}: {why}", file=sys.stderr)
 
     try:
-        plan = sw.plan_sweep(scenario, samples, _time_overrides(None, days), progress)
+        if data_ranges:
+            plan = sw.plan_data_sweep(scenario, samples or 200, seed, _time_overrides(None, days), progress)
+        else:
+            plan = sw.plan_sweep(scenario, samples, _time_overrides(None, days), progress)
         table = sw.run_sweep(plan, out, scheduler=scheduler, workers=workers, on_start=start, on_result=result)
         if bar is not None:
             bar.close()
         progress("drawing the sweep charts")
-        charts = sw.write_charts(table, out, sw.column_units(plan))
+        charts = sw.write_charts(table, out, sw.column_units(plan), sensitivity=not data_ranges)
+        if data_ranges:
+            robust = sw.robustness(table, plan)
+            robust.to_csv(out / "robustness.csv", index=False)
+            chart = sw.plot_robustness(robust, out / "charts" / "robustness.png")
+            charts += [chart] if chart is not None else []
     except KeyboardInterrupt as exc:
         if debug:
             raise
@@ -528,6 +544,9 @@ def sweep(
     typer.echo(f"variants: {len(table)} ({', '.join(f'{n} {s}' for s, n in sorted(counts.items()))})")
     typer.echo(f"wall time: {time.perf_counter() - t0:.1f} s")
     typer.echo(f"table: {out / 'sweep.parquet'}")
+    if data_ranges:
+        typer.echo(f"robustness: {out / 'robustness.csv'}")
+        typer.echo(robust.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     for path in charts:
         typer.echo(f"chart: {path}")
 
@@ -555,6 +574,8 @@ def inputs(
         data = load_inputs(_dataset_root(dataset))
         typer.echo(datacheck.format_summary(data, datacheck.summarise(data)))
         if check:
+            typer.echo("\nwhat the results rest on (per quantity, the weakest source of its rows):")
+            typer.echo(datacheck.format_quantities(datacheck.quantity_confidence(data)))
             progress("calibration: building and solving the base-year model (2 representative days)")
             checks = calibration.run_checks(data)
             typer.echo("\ncalibration checks (base year):")

@@ -48,7 +48,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -131,6 +131,7 @@ class SweepPlan:
     fingerprint: str
     central: dict[str, float] = field(default_factory=dict)  # path → central value
     timings: dict = field(default_factory=dict)
+    data: dict[str, dict] = field(default_factory=dict)  # data-range mode: variant id → input id → u in [0, 1]
 
 
 def _lookup_scenario(resolved: dict, parts: list[str]):
@@ -258,13 +259,207 @@ def plan_sweep(scenario_path, samples: int | None = None, overrides: dict | None
     return SweepPlan(scenario, variants, per_variant, bundle, fingerprint, central, timings)
 
 
+# --------------------------------------------------------------------------- data ranges
+
+#: estimated columns a data-range sweep leaves at their value: shares that sum to one per vehicle type
+DATA_FIXED_COLUMNS = ("share",)
+#: (table, column, key, bound table, bound column, bound key, bound rows): a column clipped at a value of another
+#: table, in the rows of the bound table whose ``kind`` is listed (the transport sector's own rule)
+CROSS_BOUNDS = (("measures_transport", "potential", "product", "transport_activity", "activity", "product", ("fleet", "coverage")),)
+#: (lower, upper) columns of one row that a draw must keep in order: the lower is clipped at the upper
+PAIRED_BOUNDS = (
+    ("existing", "potential"),
+    ("existing_gw", "potential_gw"),
+    ("existing_gw", "max_gw"),
+    ("min_duration_h", "max_duration_h"),
+)
+
+
+def data_range_inputs(inputs: Inputs) -> pd.DataFrame:
+    """The uncertain inputs of a data-range sweep, one row per cell (``Inputs.estimate_ranges``).
+
+    Every estimated value whose range has a width, except :data:`DATA_FIXED_COLUMNS`.
+    ``input`` names what one draw moves: the cells of one column of a
+    year-indexed table together (``steel_activity.crude_steel_mt``: a level,
+    each year within its own range), any other cell alone
+    (``generators.coal_chp.capacity_gw``).
+    """
+    cells = inputs.estimate_ranges()
+    cells = cells[(cells["high"] > cells["low"]) & ~cells["column"].isin(DATA_FIXED_COLUMNS)].reset_index(drop=True)
+    yearly = cells["table"].map(lambda name: inputs.tables[name].columns[0] == "year").astype(bool)
+    by_column = cells["table"] + "." + cells["column"]
+    cells["input"] = by_column.where(yearly, cells["table"] + "." + cells["row_id"] + "." + cells["column"])
+    return cells
+
+
+def apply_data_sample(inputs: Inputs, cells: pd.DataFrame, draws: dict[str, float]) -> Inputs:
+    """A copy of ``inputs`` with every cell of ``cells`` at low + u · (high − low), u = ``draws[input]``.
+
+    Independent draws may put a stock above its own limit (measures in place
+    above their potential, a potential above the fleet): :data:`CROSS_BOUNDS`
+    and then :data:`PAIRED_BOUNDS` keep them in order by clipping the
+    dependent value at its limit. A value that equals its cross-table limit
+    in the data (an EV potential that is the whole fleet) moves with it.
+    """
+    values = cells["low"] + cells["input"].map(draws).astype(float) * (cells["high"] - cells["low"])
+    tables = dict(inputs.tables)
+    for name, group in cells.assign(new=values).groupby("table"):
+        frame = tables[name].copy()
+        for column, g in group.groupby("column"):
+            frame[column] = frame[column].astype(float)
+            frame.iloc[g["row"].to_numpy(dtype=int), frame.columns.get_loc(column)] = g["new"].to_numpy(dtype=float)
+        tables[name] = frame
+    for name, column, key, bound_table, bound_column, bound_key, kinds in CROSS_BOUNDS:
+        if name in tables and bound_table in tables and name in set(cells["table"]) | {bound_table}:
+            frame = tables[name].copy()
+            bound = tables[bound_table]
+            bound = bound[bound["kind"].isin(kinds)] if "kind" in bound else bound
+            limit = frame[key].map(bound.drop_duplicates(bound_key).set_index(bound_key)[bound_column])
+            raw = inputs.tables[bound_table]
+            raw = raw[raw["kind"].isin(kinds)] if "kind" in raw else raw
+            tied = inputs.tables[name][column] == frame[key].map(raw.drop_duplicates(bound_key).set_index(bound_key)[bound_column])
+            frame[column] = frame[column].where(limit.isna() | ((frame[column] <= limit) & ~tied), limit)
+            tables[name] = frame
+    for name in set(cells["table"]):
+        frame = tables[name]
+        for lower, upper in PAIRED_BOUNDS:
+            if lower in frame and upper in frame:
+                frame[lower] = frame[lower].where(frame[upper].isna() | (frame[lower] <= frame[upper]), frame[upper])
+    return replace(inputs, tables=tables, overridden=[*inputs.overridden, f"data ranges: {len(draws)} inputs sampled"])
+
+
+def plan_data_sweep(
+    scenario_path, samples: int, seed: int = 1, overrides: dict | None = None, progress: Callable = lambda _m: None
+) -> SweepPlan:
+    """Variants of a scenario over its data's own ranges: a seeded Latin hypercube over every uncertain input.
+
+    Each variant's table row holds, per input, the value its first cell takes
+    (``param.<input>``, the unit of that column); the draws themselves are in
+    ``plan.data``. The scenario needs no ``sweep:`` section.
+    """
+    from simulator.runs.pipeline import prepare
+
+    t0 = time.perf_counter()
+    prepared = prepare(scenario_path, overrides, progress)
+    scenario = prepared.scenario
+    raw = load_inputs(prepared.inputs.root)
+    cells = data_range_inputs(raw)
+    if cells.empty:
+        raise SweepError(
+            problems=[
+                Problem(str(raw.root / "ranges.csv"), "ranges", "no estimated value has a range to sample", "a ranges.csv with ranges")
+            ]
+        )
+    ids = sorted(cells["input"].unique())
+    u = _latin_hypercube(len(ids), samples, seed)
+    draws = pd.DataFrame(u, columns=ids)
+    first = cells.drop_duplicates("input").set_index("input")
+    variants = draws.mul(first.loc[ids, "high"] - first.loc[ids, "low"], axis=1).add(first.loc[ids, "low"], axis=1)
+    width = max(5, len(str(samples - 1)))
+    variants.insert(0, "variant", [f"v{i:0{width}d}" for i in range(samples)])
+    data = {v: dict(zip(ids, map(float, row), strict=True)) for v, row in zip(variants["variant"], u, strict=True)}
+    progress(f"{samples} variants of {len(ids)} uncertain inputs ({len(cells)} estimated values; Latin hypercube, seed {seed})")
+    resolved = dict(scenario.resolved)
+    resolved["sweep"] = None
+    bundle = {"resolved": resolved, "path": str(scenario.path), "inputs": raw, "time": prepared.time, "data_cells": cells}
+    per_variant = {v: {} for v in variants["variant"]}
+    fingerprint = _fingerprint({**scenario.resolved, "mode": "data-ranges", "seed": seed}, raw, variants)
+    timings = {"plan_s": time.perf_counter() - t0, "seed": seed, **prepared.timings}
+    return SweepPlan(scenario, variants, per_variant, bundle, fingerprint, {}, timings, data)
+
+
+def robustness(table: pd.DataFrame, plan: SweepPlan, top: int = 5) -> pd.DataFrame:
+    """Per target: how often it can be met across the data's ranges, the spread of its price and of the policy's cost.
+
+    Columns: ``target, year, variants`` (solved or explained infeasible),
+    ``met_share`` (share of them in which the target is met: every hard
+    target holds in an optimal plan; an infeasible variant counts the targets
+    its relaxed plan meets), ``shadow_price_p5/p50/p95`` (M CNY per unit of
+    the target, optimal variants), ``policy_cost_p5/p50/p95_mcny`` (objective
+    with the targets minus without, M CNY present value), ``drivers`` (the
+    ``top`` inputs with the largest |Spearman ρ| against the outcome named in
+    ``drivers_of``: whether the target is met when that varies, else its
+    shadow price, else the policy's cost; ``scipy.stats.spearmanr``).
+    """
+    params = [c for c in table.columns if c.startswith("param.")]
+    judged = table[table["status"].isin(["optimal", "infeasible"])]
+    solved = table[table["status"] == "optimal"]
+    cost = solved["policy_cost_mcny"] if "policy_cost_mcny" in solved else pd.Series(dtype=float)
+    rows = []
+    for t in plan.scenario.spec.targets:
+        met_col, price_col = f"target.{t.id}.met", f"target.{t.id}.shadow_price"
+        met = judged[met_col].astype(float) if met_col in judged else pd.Series(dtype=float)
+        price = solved[price_col] if price_col in solved else pd.Series(dtype=float)
+        if met.notna().sum() > 2 and met.nunique() > 1:
+            outcome, of = met, "met"
+        elif price.nunique() > 1:
+            outcome, of = price, "shadow price"
+        else:
+            outcome, of = cost, "policy cost"
+        drivers = _drivers(table.loc[outcome.index, params], outcome, top) if outcome.nunique() > 1 else []
+        rows.append(
+            {
+                "target": t.id,
+                "year": t.year,
+                "variants": int(met.notna().sum()),
+                "met_share": float(met.mean()) if met.notna().any() else float("nan"),
+                "shadow_price_p5": _quantile(price, 0.05),
+                "shadow_price_p50": _quantile(price, 0.5),
+                "shadow_price_p95": _quantile(price, 0.95),
+                "policy_cost_p5_mcny": _quantile(cost, 0.05),
+                "policy_cost_p50_mcny": _quantile(cost, 0.5),
+                "policy_cost_p95_mcny": _quantile(cost, 0.95),
+                "drivers_of": of if drivers else "",
+                "drivers": "; ".join(f"{name[len('param.') :]} ({rho:+.2f})" for name, rho in drivers),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _quantile(values: pd.Series, p: float) -> float:
+    return float(values.quantile(p)) if values.notna().any() else float("nan")
+
+
+def _drivers(x: pd.DataFrame, y: pd.Series, top: int) -> list[tuple[str, float]]:
+    """The ``top`` columns of ``x`` with the largest |Spearman ρ| with ``y`` (ties by name)."""
+    varying = [c for c in x.columns if x[c].nunique() > 1]
+    if not varying or len(y) < 3:
+        return []
+    rho = stats.spearmanr(x[varying].to_numpy(dtype=float), y.to_numpy(dtype=float)).statistic
+    rho = np.atleast_2d(rho)[-1, :-1] if len(varying) > 1 else [float(np.atleast_1d(rho)[0])]
+    ranked = sorted(zip(varying, np.nan_to_num(np.asarray(rho, dtype=float)), strict=True), key=lambda p: (-abs(p[1]), p[0]))
+    return [(name, float(r)) for name, r in ranked[:top]]
+
+
+def plot_robustness(frame: pd.DataFrame, path: Path) -> Path | None:
+    """Share of the data's variants in which each target can be met (bar), with the 90 % line."""
+    if frame.empty:
+        return None
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 0.5 * len(frame) + 1.5), layout="constrained")
+    ax = fig.subplots()
+    labels = [f"{r.target} ({r.year})" for r in frame.itertuples(index=False)]
+    ax.barh(labels, 100 * frame["met_share"].fillna(0), color="#4c72b0")
+    ax.axvline(90, color="#c44e52", linestyle="--", linewidth=1, label="90 %")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("variants in which the target is met (%)")
+    ax.invert_yaxis()
+    ax.legend(loc="lower right")
+    n = int(frame["variants"].max()) if len(frame) else 0
+    fig.suptitle(f"Robustness across the data's own ranges ({n} variants, Latin hypercube)")
+    fig.savefig(path, dpi=110)
+    return path
+
+
 # --------------------------------------------------------------------------- one variant
 
 
-def _variant_inputs(bundle: dict, overrides: dict):
-    data = deep_merge(bundle["resolved"], overrides)
-    scenario = scenario_from_dict(data, bundle["path"])
-    inputs = apply_overrides(bundle["inputs"], scenario.spec.overrides, scenario.where)
+def _variant_inputs(bundle: dict, overrides: dict, data: dict | None = None):
+    resolved = deep_merge(bundle["resolved"], overrides)
+    scenario = scenario_from_dict(resolved, bundle["path"])
+    raw = bundle["inputs"] if data is None else apply_data_sample(bundle["inputs"], bundle["data_cells"], data)
+    inputs = apply_overrides(raw, scenario.spec.overrides, scenario.where)  # the scenario's own overrides win
     return scenario, inputs
 
 
@@ -307,7 +502,7 @@ def _targets(card: pd.DataFrame | None, prices: bool = True) -> dict:
 _WARM: dict[str, object] = {}
 
 
-def run_variant(bundle: dict, variant: str, overrides: dict, reuse: bool | None = None) -> dict:
+def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None = None, reuse: bool | None = None) -> dict:
     """Solve one variant; never raises. Returns a flat dict of scalars.
 
     ``status``: optimal, infeasible (with the targets that cannot be met, and
@@ -320,6 +515,11 @@ def run_variant(bundle: dict, variant: str, overrides: dict, reuse: bool | None 
     bounds and matrix values are changed in place and dual simplex starts from
     the previous variant's optimal basis; otherwise the LP is passed afresh
     (``reused_lp`` in the record says which).
+
+    ``data`` (data-range mode): the variant's draw u ∈ [0, 1] per uncertain
+    input (:func:`apply_data_sample`); the same data are then also solved
+    without targets (on a fresh LP), and ``policy_cost_mcny`` is the
+    difference of the two objectives (present value, M CNY).
     """
     from simulator.runs.pipeline import Prepared, run
     from simulator.solve.highs import WarmStart
@@ -329,10 +529,14 @@ def run_variant(bundle: dict, variant: str, overrides: dict, reuse: bool | None 
     reuse = bundle.get("reuse_lp", True) if reuse is None else reuse
     warm = _WARM.setdefault("lp", WarmStart()) if reuse else None
     try:
-        scenario, inputs = _variant_inputs(bundle, overrides)
+        scenario, inputs = _variant_inputs(bundle, overrides, data)
         outcome = run(Prepared(scenario, inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}), warm=warm)
         record.update(status="optimal", **summarise(outcome.tables, outcome.result.objective))
         record["reused_lp"] = bool(outcome.result.options.get("reused_lp", False))
+        if data is not None:
+            free, free_inputs = _variant_inputs({**bundle, "resolved": {**bundle["resolved"], "targets": []}}, overrides, data)
+            baseline = run(Prepared(free, free_inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}))
+            record["policy_cost_mcny"] = outcome.result.objective - baseline.result.objective
     except InfeasibleError as exc:
         record.update(status="infeasible", reason=str(exc))
         record.update(_targets(getattr(exc, "soft_scorecard", None), prices=False))
@@ -392,7 +596,14 @@ def _check_folder(out: Path, plan: SweepPlan) -> None:
 
 def column_units(plan: SweepPlan) -> dict:
     """Unit of each column whose name cannot carry it (parameters, targets)."""
-    units = {f"param.{p.id}": p.unit for p in plan.scenario.spec.sweep.parameters}
+    spec = plan.scenario.spec.sweep
+    units = {f"param.{p.id}": p.unit for p in spec.parameters} if spec is not None and not plan.data else {}
+    if plan.data:
+        from simulator.intake.datacheck import column_unit
+
+        cells = plan.bundle["data_cells"].drop_duplicates("input")
+        tables = plan.bundle["inputs"].tables
+        units.update({f"param.{r.input}": column_unit(r.column, list(tables[r.table].columns)) for r in cells.itertuples(index=False)})
     for t in plan.scenario.spec.targets:
         units[f"target.{t.id}.value"] = t.unit or ""
         units[f"target.{t.id}.target"] = t.unit or ""
@@ -402,14 +613,31 @@ def column_units(plan: SweepPlan) -> dict:
 
 def _meta(plan: SweepPlan, extra: dict | None = None) -> dict:
     spec = plan.scenario.spec.sweep
+    if plan.data:
+        cells = plan.bundle["data_cells"]
+        mode = {
+            "mode": "data-ranges",
+            "seed": plan.timings.get("seed"),
+            "parameters": [
+                {
+                    "id": i,
+                    "cells": len(g),
+                    "low": float(g["low"].iloc[0]),
+                    "high": float(g["high"].iloc[0]),
+                    "value": float(g["value"].iloc[0]),
+                }
+                for i, g in cells.groupby("input", sort=True)
+            ],
+        }
+    else:
+        mode = {"mode": "sweep", "seed": spec.seed, "parameters": [p.model_dump(mode="json") for p in spec.parameters]}
     return {
         "scenario": plan.scenario.name,
         "scenario_file": str(plan.scenario.path),
         "scenario_sha256": plan.scenario.sha256(),
         "fingerprint": plan.fingerprint,
         "n_variants": len(plan.variants),
-        "seed": spec.seed,
-        "parameters": [p.model_dump(mode="json") for p in spec.parameters],
+        **mode,
         "central_values": plan.central,
         "time_slices": plan.bundle["time"].label,
         "units": column_units(plan),
@@ -468,7 +696,9 @@ def run_sweep(
             cluster_info = {"scheduler": client.scheduler.address, "workers": len(client.scheduler_info(n_workers=-1)["workers"])}
             base = client.scatter(plan.bundle, broadcast=True, hash=False)
             futures = {
-                client.submit(run_variant, base, v, plan.overrides[v], key=f"variant-{v}-{plan.fingerprint[:12]}", retries=0): v
+                client.submit(
+                    run_variant, base, v, plan.overrides[v], plan.data.get(v), key=f"variant-{v}-{plan.fingerprint[:12]}", retries=0
+                ): v
                 for v in todo
             }
             for future in as_completed(futures):
@@ -503,7 +733,7 @@ def run_sweep(
 def run_serial(plan: SweepPlan, variants: list[str] | None = None, reuse: bool | None = None) -> pd.DataFrame:
     """The same variants solved one after another in this process (tests, benchmarks); ``reuse`` as in :func:`run_variant`."""
     ids = variants if variants is not None else list(plan.variants["variant"])
-    records = [run_variant(plan.bundle, v, plan.overrides[v], reuse=reuse) for v in ids]
+    records = [run_variant(plan.bundle, v, plan.overrides[v], plan.data.get(v), reuse=reuse) for v in ids]
     return _table(plan, records)
 
 
@@ -745,8 +975,8 @@ def plot_sensitivity(table: pd.DataFrame, path: Path, units: dict) -> Path | Non
     return path
 
 
-def write_charts(table: pd.DataFrame, out: str | Path, units: dict | None = None) -> list[Path]:
-    """All sweep charts into ``out/charts/``; returns the files written."""
+def write_charts(table: pd.DataFrame, out: str | Path, units: dict | None = None, sensitivity: bool = True) -> list[Path]:
+    """All sweep charts into ``out/charts/``; returns the files written (``sensitivity``: one panel per parameter)."""
     folder = Path(out) / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     units = units or {}
@@ -755,6 +985,6 @@ def write_charts(table: pd.DataFrame, out: str | Path, units: dict | None = None
         plot_costs(table, folder / "costs.png", len(table)),
         plot_targets(table, folder / "targets.png"),
         plot_shadow_prices(table, folder / "shadow_prices.png", units),
-        plot_sensitivity(table, folder / "sensitivity.png", units),
+        plot_sensitivity(table, folder / "sensitivity.png", units) if sensitivity else None,
     ]
     return [p for p in written if p is not None]

@@ -40,7 +40,7 @@ def sector_electricity_2023() -> dict[str, float]:
     out["steel"] = csv("steel_activity").set_index("year").at[2023, "crude_steel_mt"] * steel.at["crude_steel.electricity", "value"] / 1000
     petro = csv("petrochemicals_intensity").set_index("id")["value"]
     act = csv("petrochemicals_activity").set_index("year").loc[2023]
-    # 8.5 Mt × 60 kWh/t + 1.05 Mt × 250 kWh/t = 510 + 262.5 GWh = 0.7725 TWh
+    # 8.0 Mt × 60 kWh/t + 1.05 Mt × 250 kWh/t = 480 + 262.5 GWh = 0.7425 TWh
     out["petrochemicals"] = (
         act["crude_processed_mt"] * petro["refining.electricity"] + act["ethylene_mt"] * petro["ethylene.electricity"]
     ) / 1000
@@ -49,7 +49,8 @@ def sector_electricity_2023() -> dict[str, float]:
     out["buildings"] = float((stock["floor_area_mm2"] * stock["electricity_kwh_per_m2"]).sum()) / 1000
     out["residential"] = float(stock.at["residential", "floor_area_mm2"] * stock.at["residential", "electricity_kwh_per_m2"]) / 1000
     m = csv("measures_transport")
-    # electricity of the EVs, shore and ground power already in use in 2023: Σ existing × (−saving_electricity) = 1.8368 TWh
+    # electricity of the EVs, rail-water intermodal, shore and ground power already in use in 2023:
+    # Σ existing × (−saving_electricity) = 1.84058 TWh (intermodal 160 thousand TEU × 0.063 GWh = 0.01008 TWh)
     out["transport"] = float((m["existing"] * (-m["saving_electricity"]).clip(lower=0)).sum())
     return out
 
@@ -69,22 +70,22 @@ def test_whole_society_electricity_2023_near_published_2021_and_2024(checks):
 def test_sector_electricity_leaves_a_positive_residual_and_fits_the_published_shares(checks):
     e = sector_electricity_2023()
     assert e["steel"] == pytest.approx(4.95)
-    assert e["petrochemicals"] == pytest.approx(0.7725)
+    assert e["petrochemicals"] == pytest.approx(0.7425)
     assert e["buildings"] == pytest.approx(32.62)
-    assert e["transport"] == pytest.approx(1.8368)
-    covered = e["steel"] + e["petrochemicals"] + e["buildings"] + e["transport"]  # 40.18 TWh
-    residual = CITY_2023 - covered  # 35.37 TWh for the rest of industry, services and agriculture
-    assert residual == pytest.approx(35.365, abs=1e-3)
+    assert e["transport"] == pytest.approx(1.84058)
+    covered = e["steel"] + e["petrochemicals"] + e["buildings"] + e["transport"]  # 40.153 TWh
+    residual = CITY_2023 - covered  # 35.39 TWh for the rest of industry, services and agriculture
+    assert residual == pytest.approx(35.392, abs=1e-3)
     # the model carries 2024-2025 values back one year (q1²/q2): equal for flat series,
     # 0.0125 TWh more for petrochemicals (ethylene 1.05 Mt in 2023, 1.10 from 2024) and
     # 0.04 TWh more for buildings (linear floor-area growth read as geometric)
     assert checks["electricity_residual"].value == pytest.approx(residual, abs=0.1)
     assert checks["electricity_residual"].passed
-    secondary = 100 * (e["steel"] + e["petrochemicals"]) / CITY_2023  # 7.58 % of the city, published secondary 48.92 %
-    tertiary_residential = 100 * (e["buildings"] + e["transport"]) / CITY_2023  # 45.61 %, published 31.78 + 18.82 = 50.60 %
+    secondary = 100 * (e["steel"] + e["petrochemicals"]) / CITY_2023  # 7.54 % of the city, published secondary 48.92 %
+    tertiary_residential = 100 * (e["buildings"] + e["transport"]) / CITY_2023  # 45.62 %, published 31.78 + 18.82 = 50.60 %
     residential = 100 * e["residential"] / CITY_2023  # 18.82 %, published 18.82 %
-    assert secondary == pytest.approx(7.575, abs=1e-3)
-    assert tertiary_residential == pytest.approx(45.611, abs=1e-3)
+    assert secondary == pytest.approx(7.535, abs=1e-3)
+    assert tertiary_residential == pytest.approx(45.616, abs=1e-3)
     assert residential == pytest.approx(18.824, abs=1e-3)
     assert checks["share_secondary"].value == pytest.approx(secondary, abs=0.1)
     assert checks["share_tertiary_residential"].value == pytest.approx(tertiary_residential, abs=0.1)
@@ -112,24 +113,25 @@ def test_total_energy_inside_the_estimate_range(checks):
     )
     assert steel_fuel == pytest.approx(7.485)
     petro = csv("petrochemicals_intensity").set_index("id")["value"]
-    # 8.5 × (45 + 16 + 8) + 1.05 × (690 + 60 + 60) kgce/t = 586.5 + 850.5 kt = 1.437 Mtce
+    # 8.0 × (45 + 16 + 8) + 1.05 × (690 + 60 + 60) kgce/t = 552 + 850.5 kt = 1.4025 Mtce
     petro_fuel = (
-        8.5 * petro[[f"refining.{c}" for c in ("gas", "oil", "heat")]].sum()
+        8.0 * petro[[f"refining.{c}" for c in ("gas", "oil", "heat")]].sum()
         + 1.05 * petro[[f"ethylene.{c}" for c in ("gas", "oil", "heat")]].sum()
     ) / 1000
-    assert petro_fuel == pytest.approx(1.437)
+    assert petro_fuel == pytest.approx(1.4025)
     stock = csv("buildings_stock")
     # gas 600 × 2.4 + 80 × 4 + 120 × 4 = 2,240 kt; heat 80 × 0.5 + 120 × 0.5 = 100 kt → 2.34 Mtce
     buildings_fuel = float((stock["floor_area_mm2"] * (stock["gas_kgce_per_m2"] + stock["heat_kgce_per_m2"])).sum()) / 1000
     assert buildings_fuel == pytest.approx(2.34)
     act, m = csv("transport_activity"), csv("measures_transport")
     # gross fleet fuel minus what the vehicles already electrified in 2023 no longer burn:
-    # gasoline 3.7986 − 0.5506 = 3.2480, diesel 2.8616 − 0.3405 = 2.5211, jet fuel 0.0294 − 0.0221 = 0.0074 Mtce
+    # gasoline 3.7986 − 0.5506 = 3.2480, diesel 2.8616 − 0.3441 = 2.5175, jet fuel 0.0294 − 0.0221 = 0.0074 Mtce
+    # (intermodal: 160 thousand TEU × 0.059 kt diesel saved)
     transport_fuel = sum(
         float((act["activity"] * act["use_per_unit"])[act["carrier"] == c].sum() - (m["existing"] * m[f"saving_{c}"]).sum())
         for c in ("gasoline", "diesel", "jet_fuel")
     )
-    assert transport_fuel == pytest.approx(5.7765, abs=1e-3)
+    assert transport_fuel == pytest.approx(5.7729, abs=1e-3)
     # Coal CHP (4 GW × 0.85) runs when the grid price beats its 1,100 CNY/tce × 0.300 kgce/kWh + 0.02 = 0.35 CNY/kWh:
     # every hour except the 8 valley hours (0.5 × 0.4161 = 0.208): 3.4 GW × 16 h × 365 = 19.856 TWh, fuel 5.957 Mtce.
     # The gas CCGT (0.22 × 2,880 + 0.02 = 0.654 CNY/kWh) only beats critical-peak hours (≤ 0.05 Mtce, ignored).
@@ -138,7 +140,7 @@ def test_total_energy_inside_the_estimate_range(checks):
     assert power_fuel == pytest.approx(5.957, abs=1e-3)
     # electricity not made from fuel in the city: 75.545 − 19.856 = 55.689 TWh at 0.30 kgce/kWh = 16.71 Mtce
     total = steel_fuel + petro_fuel + buildings_fuel + transport_fuel + power_fuel + (CITY_2023 - coal_twh) * 0.30
-    assert total == pytest.approx(39.70, abs=0.01)
+    assert total == pytest.approx(39.66, abs=0.01)
     c = checks["total_energy"]
     assert c.value == pytest.approx(total, abs=0.15)  # the model's 2-day dispatch and carried-back sector values
     assert (c.low, c.high) == (27.5, 60.0) and c.passed  # half of ~55 Mtce … top of the 45-60 range
@@ -227,7 +229,59 @@ def test_confidence_counts_use_the_weakest_source_of_a_row(tmp_path):
     assert inputs.confidence_counts("t") == {"official": 2, "secondary": 1, "estimate": 2}
 
 
-def test_wuhan_macro_counts_its_mixed_row_as_estimate():
-    # 2022, 2023: GDP + population, secondary (4); 2024 cites wuhan-stat-2024;est-population-2024 → estimate (2);
-    # 2025, 2026: GDP only, estimate (2)
-    assert load_inputs(WUHAN).confidence_counts("macro") == {"official": 0, "secondary": 4, "estimate": 4}
+def test_wuhan_macro_counts_bulletin_rows_as_official():
+    # 2022-2024: GDP + population from the official bulletins (6); 2025, 2026: GDP only, estimate (2)
+    assert load_inputs(WUHAN).confidence_counts("macro") == {"official": 6, "secondary": 0, "estimate": 2}
+
+
+def test_coal_use_inside_the_coal_cap(checks):
+    steel = csv("steel_intensity").set_index("id")["value"]
+    # steel: 15 Mt × (425 coal + 55 coke) kgce/t = 7.2 Mtce; power: coal CHP 3.4 GW × 16 h × 365 d × 0.300 kgce/kWh = 5.957 Mtce
+    sector = 15.0 * (steel["crude_steel.coal"] + steel["crude_steel.coke"]) / 1000
+    power = 3.4 * 16 * 365 / 1000 * 0.300
+    assert sector == pytest.approx(7.2) and power == pytest.approx(5.957, abs=1e-3)
+    c = checks["coal_use"]
+    assert c.value == pytest.approx(sector + power, abs=0.15)  # 13.16 Mtce
+    assert (c.low, c.high) == (9.75, 19.5) and c.passed and c.result == "pass"
+
+
+def test_one_sided_checks_say_so(checks):
+    # the modelled industry is a part of the secondary group of unpublished size: no lower bound
+    assert checks["share_secondary"].low is None and checks["share_secondary"].result == "pass (one-sided)"
+    assert checks["electricity_residual"].result == "pass (one-sided)"  # ≥ 0 only
+    assert checks["gdp_base_year"].result == "pass"
+
+
+def test_a_calibration_check_fails_when_steel_output_is_doubled(wuhan_copy):
+    path = wuhan_copy / "steel_activity.csv"
+    steel = pd.read_csv(path)
+    steel["crude_steel_mt"] *= 2  # 30 Mt instead of 15
+    steel.to_csv(path, index=False)
+    inputs = load_inputs(wuhan_copy)
+    checks = {c.check: c for c in calibration.run_checks(inputs)}
+    # coal and coke: 30 Mt × 480 kgce/t = 14.4 Mtce + power 5.957 = 20.36 Mtce > the 19.5 Mtce coal cap
+    coal = checks["coal_use"]
+    assert coal.value == pytest.approx(14.4 + 5.957, abs=0.15)
+    assert coal.result == "FAIL"
+    # the electricity shares cannot see it: 2 × 4.95 + 0.74 TWh = 14.1 % of the city, below the 53.9 % ceiling
+    assert checks["share_secondary"].passed
+    error = calibration.failures(list(checks.values()), inputs)
+    assert error is not None
+    (problem,) = error.problems
+    assert problem.field == "coal_use"
+    assert problem.where == f"{wuhan_copy / 'calibration_targets.csv'}:row 13 (line 14)"
+
+
+def test_a_check_that_cannot_be_made_says_so(wuhan_copy):
+    targets = pd.read_csv(wuhan_copy / "calibration_targets.csv")
+    keep = targets[targets["check"] == "gdp_base_year"]
+    extra = keep.assign(check="no_such_check", quantity="a quantity nothing computes")
+    pd.concat([keep, extra]).to_csv(wuhan_copy / "calibration_targets.csv", index=False)
+    inputs = load_inputs(wuhan_copy)
+    checks = {c.check: c for c in calibration.run_checks(inputs)}
+    assert checks["gdp_base_year"].passed
+    missing = checks["no_such_check"]
+    assert not missing.made and not missing.passed and missing.result == "not made"
+    assert calibration.failures(list(checks.values()), inputs) is None  # not made is not a failure, but not a pass either
+    text = calibration.format_checks(list(checks.values()))
+    assert "not made" in text and "2 checks: 1 passed (0 one-sided), 0 failed, 1 not made" in text

@@ -18,13 +18,16 @@ def test_inputs_prints_tables_units_years_and_confidence_counts():
     result = runner.invoke(app, ["inputs", str(WUHAN)])
     assert result.exit_code == 0, result.output
     out = result.output
-    # macro.csv: 2022-2026; 2022 and 2023 rows secondary (2 values each), 2024 row cites an estimate (2),
+    # macro.csv: 2022-2026; 2022-2024 rows from the official bulletins (2 values each),
     # 2025 and 2026 GDP only, estimates (1 each)
     assert "macro (5 rows, years 2022–2026): GDP and permanent population by year" in out
     assert "gdp_100m_cny [10^8 CNY], population_10k [10^4 persons]" in out
-    assert "8 values: official 0, secondary 4, estimate 4 (50 % estimated)" in out
+    assert "8 values: official 6, secondary 0, estimate 2 (25 % estimated)" in out
     assert "pv_classes (4 rows)" in out and "capex_cny_per_w [CNY/W]" in out and "fixed_opex_cny_per_w_yr [CNY/(W·yr)]" in out
     assert "electricity_demand (4 rows, years 2021–2025)" in out
+    # ranges: crude processed 8.0 Mt × 0.79-1.0 (ranges.csv, est-wuhan-crude-processed)
+    assert "widest ranges: crude_processed_mt of 2023: 8 in 6.32–8 [Mt]" in out
+    assert "estimated values with a range (ranges.csv" in out
     assert "total:" in out and "without the hourly profiles:" in out
     for level in ("official", "secondary", "estimate"):
         assert level in out.split("total:")[1]

@@ -194,8 +194,8 @@ def test_local_cluster_sweep_equals_serial_runs_and_resumes(scenario_file, tmp_p
     statuses = dict(zip(table["variant"], table["status"], strict=True))
     # Hand check: 2026 demand ≈ 86 TWh (electricity_demand.csv, 85.7 TWh in 2025) → 10 % ≈ 8.6 TWh green.
     # Local renewables at most: PV 1.66 GW (0.70 existing + 3 yr × 0.32 GW/yr max build) × ~1,100 h ≈ 1.8 TWh,
-    # wind 0.2 GW × ~2,000 h ≈ 0.4, biomass 0.05 × 0.7 × 8,760 h ≈ 0.3, waste 0.35 × 0.8 × 8,760 × 0.5 ≈ 1.2:
-    # ≈ 3.7 TWh. + 0.5 TWh import ≈ 4.2 < 8.6 → infeasible; + 8 TWh ≈ 11.7 > 8.6 → feasible.
+    # wind 0.18 GW × ~2,000 h ≈ 0.36, biomass 0.05 × 0.7 × 8,760 h ≈ 0.3, waste 0.30 × 0.8 × 8,760 × 0.5 ≈ 1.05:
+    # ≈ 3.5 TWh. + 0.5 TWh import ≈ 4.0 < 8.6 → infeasible; + 8 TWh ≈ 11.5 > 8.6 → feasible.
     # Grid-major order: the first three variants have the 0.5 TWh limit.
     assert [statuses[v] for v in plan.variants["variant"]] == ["infeasible"] * 3 + ["optimal"] * 3
 

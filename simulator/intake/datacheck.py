@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulator.intake.inputs import CONFIDENCE, KEY_COLUMNS, Inputs
+from simulator.intake.inputs import CONFIDENCE, KEY_COLUMNS, RANGES_FILE, Inputs
 
 #: one-line descriptions by table name (exact) ...
 DESCRIPTIONS = {
@@ -219,9 +219,117 @@ def _pct(n: int, total: int) -> str:
     return f"{100.0 * n / total:.0f} %" if total else "–"
 
 
+#: quantities the results rest on: (what, table, value column, row ids or None for all rows)
+QUANTITIES = [
+    ("whole-society electricity by year", "electricity_demand", "demand_twh", None),
+    ("electricity demand growth after the data", "electricity_demand_growth", "growth_per_yr", None),
+    ("GDP by year", "macro", "gdp_100m_cny", None),
+    ("crude steel output", "steel_activity", "crude_steel_mt", None),
+    ("steel energy per tonne by carrier (base year)", "steel_intensity", "value", None),
+    ("crude processed", "petrochemicals_activity", "crude_processed_mt", None),
+    ("ethylene output", "petrochemicals_activity", "ethylene_mt", None),
+    ("refining and ethylene energy per tonne by carrier (base year)", "petrochemicals_intensity", "value", None),
+    ("floor area by category", "buildings_stock", "floor_area_mm2", None),
+    ("new floor area per year", "buildings_stock", "new_floor_area_mm2_per_yr", None),
+    ("building electricity per m²", "buildings_stock", "electricity_kwh_per_m2", None),
+    ("building measures in place (incl. existing renewable heat)", "measures_buildings", "existing", None),
+    ("vehicle fleets and freight activity", "transport_activity", "activity", None),
+    ("energy per vehicle or unit of activity", "transport_activity", "use_per_unit", None),
+    ("charging pile stock (base year)", "measures_transport", "existing", ["charging_piles"]),
+    ("rail-water intermodal volume (base year)", "measures_transport", "existing", ["intermodal_rail_water"]),
+    ("existing PV by class", "pv_classes", "existing_gw", None),
+    ("PV build rates", "pv_classes", "max_build_gw_per_yr", None),
+    ("PV capex", "pv_classes", "capex_cny_per_w", None),
+    ("local plant capacities", "generators", "capacity_gw", None),
+    ("grid electricity price (before time-of-use)", "imports", "price_cny_per_kwh", ["grid"]),
+    ("green-import price", "imports", "price_cny_per_kwh", ["green"]),
+    ("grid CO2 factor", "imports", "co2_kg_per_kwh", ["grid"]),
+    ("fuel prices", "carriers", "price_mcny_per_unit", None),
+    ("fuel CO2 factors", "carriers", "co2_mt_per_unit", None),
+    ("battery storage capex (energy)", "storage", "capex_energy_cny_per_wh", None),
+    ("steel measure capex", "measures_steel", "capex_mcny_per_unit", None),
+    ("petrochemical measure capex", "measures_petrochemicals", "capex_mcny_per_unit", None),
+    ("building measure capex", "measures_buildings", "capex_mcny_per_unit", None),
+    ("transport measure capex", "measures_transport", "capex_mcny_per_unit", None),
+]
+
+
+def quantity_confidence(inputs: Inputs) -> pd.DataFrame:
+    """Per result-relevant quantity (:data:`QUANTITIES`) the confidence its values rest on.
+
+    Columns: ``quantity, table, column, unit, values, official, secondary,
+    estimate, rests_on`` (the weakest confidence among its rows), ``sources``.
+    Quantities whose table or column is not in the data set are left out.
+    """
+    rows = []
+    for what, name, column, ids in QUANTITIES:
+        frame = inputs.tables.get(name)
+        if frame is None or column not in frame:
+            continue
+        keep = frame[column].notna()
+        if ids is not None:
+            keep &= frame[frame.columns[0]].astype(str).isin(ids)
+        if not keep.any():
+            continue
+        conf = inputs.row_confidence(name)[keep]
+        counts = conf.value_counts()
+        cited = frame.loc[keep, "source"].fillna("").astype(str).str.split(";").explode().str.strip()
+        rows.append(
+            {
+                "quantity": what,
+                "table": name,
+                "column": column,
+                "unit": column_unit(column, list(frame.columns)),
+                "values": int(keep.sum()),
+                **{c: int(counts.get(c, 0)) for c in CONFIDENCE},
+                "rests_on": max(conf, key=CONFIDENCE.index),
+                "sources": "; ".join(dict.fromkeys(s for s in cited if s)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def format_quantities(frame: pd.DataFrame) -> str:
+    """Plain text of :func:`quantity_confidence`: one line per quantity, weakest first."""
+    lines = [f"{'rests on':<10} {'quantity':<62} values (official/secondary/estimate)  [unit] table.column: sources"]
+    order = frame.assign(_rank=frame["rests_on"].map(CONFIDENCE.index)).sort_values("_rank", ascending=False, kind="mergesort")
+    for r in order.itertuples(index=False):
+        lines.append(
+            f"{r.rests_on:<10} {r.quantity:<62} {r.values} ({r.official}/{r.secondary}/{r.estimate})"
+            f"  [{r.unit or 'see unit column'}] {r.table}.{r.column}: {r.sources}"
+        )
+    counts = frame["rests_on"].value_counts()
+    lines.append(f"{len(frame)} quantities: " + ", ".join(f"{c} {int(counts.get(c, 0))}" for c in CONFIDENCE))
+    return "\n".join(lines)
+
+
+def _cell_unit(table: pd.DataFrame, row: int, column: str) -> str:
+    """Unit of one cell: the row's ``unit`` column where the column name gives none."""
+    unit = column_unit(column, list(table.columns))
+    if unit.startswith("see unit column") and "unit" in table:
+        return str(table["unit"].iloc[row]) + unit[len("see unit column") :]
+    return unit or "no unit stated"
+
+
+def widest_ranges(inputs: Inputs, per_table: int = 3) -> dict[str, pd.DataFrame]:
+    """Per table, the estimated values with the widest ranges relative to their value.
+
+    Columns ``row_id, column, value, low, high, how, width`` (``width`` =
+    (high − low) / |value|); values of 0 (a range of nothing) are left out.
+    """
+    cells = inputs.estimate_ranges()
+    if cells.empty:
+        return {}
+    value = cells["value"].astype(float)
+    cells = cells.assign(width=(cells["high"] - cells["low"]) / value.abs().where(value != 0))
+    cells = cells.dropna(subset=["width"]).sort_values(["table", "width"], ascending=[True, False], kind="mergesort")
+    return {name: group.head(per_table).reset_index(drop=True) for name, group in cells.groupby("table", sort=True)}
+
+
 def format_summary(inputs: Inputs, frame: pd.DataFrame) -> str:
     """Plain text for the terminal: one block per table, then the totals."""
     src = source_counts(inputs)
+    widest = widest_ranges(inputs)
     lines = [
         f"data set {inputs.root}: {len(frame)} tables, {len(inputs.sources)} sources ({', '.join(f'{c} {src[c]}' for c in CONFIDENCE)})",
         "values = numeric cells (keys such as year and hour not counted); a row citing several sources counts at the weakest",
@@ -239,12 +347,26 @@ def format_summary(inputs: Inputs, frame: pd.DataFrame) -> str:
             )
         else:
             lines.append("    no sourced values")
+        if r["table"] in widest:
+            table = inputs.tables[r["table"]]
+            items = [
+                f"{w.column} of {w.row_id}: {w.value:g} in {w.low:g}–{w.high:g} [{_cell_unit(table, w.row, w.column)}]"
+                for w in widest[r["table"]].itertuples(index=False)
+            ]
+            lines.append("    widest ranges: " + "; ".join(items))
     total = {c: int(frame[c].sum()) for c in (*CONFIDENCE, "values")}
     lines.append("")
     lines.append(
         f"total: {total['values']} values in {len(frame)} tables: "
         + ", ".join(f"{c} {total[c]} ({_pct(total[c], total['values'])})" for c in CONFIDENCE)
     )
+    if inputs.ranges is None:
+        lines.append("no ranges.csv: the estimates of this data set carry no range")
+    else:
+        cells = inputs.estimate_ranges()
+        lines.append(
+            f"ranges: {len(cells)} estimated values with a range ({RANGES_FILE}; hourly profiles and calibration tolerances not ranged)"
+        )
     hourly = frame["table"] == "profiles_hourly"
     if hourly.any():
         rest = {c: int(frame.loc[~hourly, c].sum()) for c in (*CONFIDENCE, "values")}

@@ -12,6 +12,15 @@ Rules every data set follows:
   and the row.
 * Units live in column names (``capacity_gw``, ``capex_cny_per_w``); the
   first column of a table is its row id (used by scenario ``overrides``).
+* ``ranges.csv`` (optional; when present every estimate needs a range) gives
+  the plausible range of estimated values: ``relative`` rows give multipliers
+  ``low``/``high`` of the values resting on an estimate source (``source``
+  only), of one column (``table``, ``column``) or one cell (``table``, ``row``
+  id, ``column``); ``absolute`` rows give ``low``/``high`` of one cell. The
+  most specific applies. Each row says in ``basis`` how it was set.
+  A value resting on an estimate without a range, or outside its own
+  absolute range, is an input error naming the file and row
+  (:func:`estimate_ranges`).
 
 Every problem of a data set is collected and reported together.
 """
@@ -33,6 +42,15 @@ from simulator.intake import physical
 SOURCE_COLUMNS = ["id", "title", "publisher", "year", "address", "confidence", "note"]
 CONFIDENCE = ("official", "secondary", "estimate")  # strongest first
 KEY_COLUMNS = ("year", "hour", "month", "day_of_year", "hour_of_day")  # keys, not sourced values
+RANGES_FILE = "ranges.csv"
+RANGE_COLUMNS = ["kind", "source", "table", "row", "column", "low", "high", "basis"]
+#: tables given no range: hourly profiles (made by a method, see sources_profiles.csv) and the
+#: calibration targets (their own low/high columns are the tolerances)
+UNRANGED_TABLES = ("profiles_hourly", "calibration_targets")
+#: columns given no range: years, 0/1 flags and unit conversions are not quantities with an uncertainty
+UNRANGED_COLUMNS = ("first_year", "retire_year", "existing_retire_year", "time_of_use", "green", "mtce_per_unit")
+#: fractions: a relative range never takes them above 1
+UNIT_INTERVAL_COLUMNS = ("availability", "charge_efficiency", "discharge_efficiency", "installable_roof_share", "renewable", "share")
 
 
 @dataclass
@@ -45,6 +63,7 @@ class Inputs:
     sources: pd.DataFrame
     file_hashes: dict[str, str] = field(default_factory=dict)
     overridden: list[str] = field(default_factory=list)
+    ranges: pd.DataFrame | None = None  # ranges.csv (None: the data set declares no ranges)
 
     def table(self, name: str, required: list[str] | None = None) -> pd.DataFrame:
         """Table ``name`` (file stem); refuses a missing table or columns."""
@@ -118,6 +137,21 @@ class Inputs:
         totals = per_row.groupby(weakest).sum()
         counts.update({CONFIDENCE[i]: int(n) for i, n in totals.items()})
         return counts
+
+    def row_confidence(self, name: str) -> pd.Series:
+        """The confidence each row of a table rests on: the weakest of the sources it names (unknown: estimate)."""
+        frame = self.tables[name]
+        if "source" not in frame:
+            return pd.Series(CONFIDENCE[-1], index=frame.index)
+        rank = self.sources.set_index("id")["confidence"].map({c: i for i, c in enumerate(CONFIDENCE)})
+        ids = frame["source"].fillna("").astype(str).str.split(";").explode().str.strip()
+        weakest = ids.map(rank).fillna(len(CONFIDENCE) - 1).groupby(level=0).max().astype(int)
+        return weakest.map(dict(enumerate(CONFIDENCE))).reindex(frame.index)
+
+    def estimate_ranges(self) -> pd.DataFrame:
+        """Every value resting on an estimate, with its plausible range (see :func:`estimate_ranges`)."""
+        cells, _ = estimate_ranges(self.root, self.tables, self.sources, self.ranges)
+        return cells
 
 
 def _plain(value):
@@ -225,6 +259,155 @@ def _check_table_sources(path: Path, frame: pd.DataFrame, known: set[str], probl
             problems.append(Problem(str(path), "source", f"... and {len(rows) - 20} more rows with the same problem"))
 
 
+def value_columns(frame: pd.DataFrame) -> list[str]:
+    """The numeric value columns of a table (not its row id, keys or text)."""
+    return list(frame.drop(columns=[frame.columns[0], *KEY_COLUMNS], errors="ignore").select_dtypes("number").columns)
+
+
+def _read_ranges(path: Path, sources: pd.DataFrame, tables: dict, problems: list[Problem]) -> pd.DataFrame | None:
+    """ranges.csv checked row by row: kinds, known sources/tables/rows/columns, low ≤ (1 ≤) high, a basis."""
+    frame = _read_csv(path, problems)
+    if frame is None:
+        return None
+    missing = [c for c in RANGE_COLUMNS if c not in frame.columns]
+    if missing:
+        problems.append(Problem(str(path), ", ".join(missing), "missing columns", "columns " + ", ".join(RANGE_COLUMNS)))
+        return None
+    known = set(sources["id"].dropna().astype(str))
+    frame = frame.assign(
+        low=pd.to_numeric(frame["low"], errors="coerce"),
+        high=pd.to_numeric(frame["high"], errors="coerce"),
+        table=frame["table"].fillna("").astype(str),
+        row=frame["row"].fillna("").astype(str),
+        column=frame["column"].fillna("").astype(str),
+    )
+    for i, r in frame.iterrows():
+        where = f"{path}:row {i + 1} (line {i + 2})"
+        if r["kind"] not in ("relative", "absolute"):
+            problems.append(Problem(where, "kind", f"'{r['kind']}' is not a kind of range", "relative or absolute"))
+            continue
+        if r["source"] not in known:
+            problems.append(Problem(where, "source", f"unknown source id '{r['source']}'", "an id listed in sources.csv"))
+        if not (isinstance(r["basis"], str) and r["basis"].strip()):
+            problems.append(Problem(where, "basis", "a range without a basis", "how the range was set"))
+        if not (r["low"] <= r["high"]):
+            problems.append(Problem(where, "low, high", "low is not a number ≤ high", "numbers low ≤ high"))
+        elif r["kind"] == "relative" and not (0 <= r["low"] <= 1 <= r["high"]):
+            problems.append(
+                Problem(
+                    where, "low, high", f"relative range {r['low']:g}-{r['high']:g} does not contain 1", "multipliers 0 ≤ low ≤ 1 ≤ high"
+                )
+            )
+        if r["kind"] == "absolute" and not (r["table"] and r["row"] and r["column"]):
+            problems.append(Problem(where, "table, row, column", "an absolute range without its cell", "table, row id and column"))
+        if not r["table"]:
+            continue
+        table = tables.get(r["table"])
+        if table is None:
+            continue  # a table this data set lacks: the range applies to nothing (a sector needing the table says so)
+        if r["column"] not in value_columns(table):
+            problems.append(Problem(where, "column", f"'{r['column']}' is not a value column of {r['table']}.csv", "a numeric column"))
+        elif r["row"] and not (table[table.columns[0]].astype(str) == r["row"]).any():
+            problems.append(Problem(where, "row", f"no row '{r['row']}' in {r['table']}.csv", "a value of its first column"))
+    return frame
+
+
+def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.DataFrame | None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every value resting on an estimate (a row citing an estimate source) with its range.
+
+    Returns one row per cell: ``table, row`` (0-based position), ``row_id, column,
+    value, low, high, how`` and the problems: a cell without a range (file and
+    row named), a value outside its absolute range. The range of a cell is the
+    first that applies of: an ``absolute`` row for the cell; a ``relative`` row
+    for the cell (table, row, column); a ``relative`` row for its column
+    (table, column, no row); the widest ``relative`` row of the estimate
+    sources its row cites (source only). A relative range is value × low …
+    value × high; a fraction column (:data:`UNIT_INTERVAL_COLUMNS`) is capped
+    at 1. Tables of :data:`UNRANGED_TABLES` and columns of
+    :data:`UNRANGED_COLUMNS` are not ranged. Without ``ranges.csv`` (``ranges``
+    None) there is nothing to check and no cell is returned.
+    """
+    columns = ["table", "row", "row_id", "column", "value", "low", "high", "how"]
+    if ranges is None:
+        return pd.DataFrame(columns=columns), []
+    estimates = set(sources.loc[sources["confidence"] == "estimate", "id"].astype(str))
+    cell_keys = ["table", "row_id", "column"]
+    on_cells = ranges[ranges["row"] != ""].rename(columns={"row": "row_id"})
+    absolute = on_cells[on_cells["kind"] == "absolute"][[*cell_keys, "low", "high"]].rename(columns={"low": "abs_low", "high": "abs_high"})
+    cell_rel = on_cells[on_cells["kind"] == "relative"][[*cell_keys, "low", "high"]].rename(
+        columns={"low": "cell_low", "high": "cell_high"}
+    )
+    col_rel = ranges[(ranges["kind"] == "relative") & (ranges["table"] != "") & (ranges["row"] == "")]
+    col_rel = col_rel[["table", "column", "low", "high"]].rename(columns={"low": "col_low", "high": "col_high"})
+    by_source = ranges[(ranges["kind"] == "relative") & (ranges["table"] == "")].drop_duplicates("source").set_index("source")
+    problems: list[Problem] = []
+    parts = []
+    for name in sorted(set(tables) - set(UNRANGED_TABLES)):
+        frame = tables[name]
+        cols = [c for c in value_columns(frame) if c not in UNRANGED_COLUMNS]
+        if not cols or "source" not in frame:
+            continue
+        ids = frame["source"].fillna("").astype(str).str.split(";").explode().str.strip()
+        ids = ids[ids.isin(estimates)]  # an unknown id is refused elsewhere
+        if ids.empty:
+            continue
+        rel = by_source[["low", "high"]].reindex(ids.to_numpy()).set_axis(ids.index).assign(source=ids)
+        rel = rel.dropna(subset=["low"]).assign(width=lambda r: r["high"] - r["low"]).sort_values("width", kind="mergesort")
+        widest = rel.groupby(level=0).tail(1)[["low", "high", "source"]].rename(columns=lambda c: f"src_{c}")
+        long = (
+            frame[cols]
+            .set_axis(cols, axis=1)
+            .assign(row=np.arange(len(frame)), row_id=frame[frame.columns[0]].astype(str), table=name)
+            .loc[ids.index.unique()]
+            .melt(id_vars=["table", "row", "row_id"], var_name="column", value_name="cell_value")  # a table may have a column "value"
+            .dropna(subset=["cell_value"])
+            .rename(columns={"cell_value": "value"})
+            .merge(absolute, on=cell_keys, how="left")
+            .merge(cell_rel, on=cell_keys, how="left")
+            .merge(col_rel, on=["table", "column"], how="left")
+            .join(widest, on="row")
+        )
+        value = long["value"].astype(float)
+        mult_low = long["cell_low"].fillna(long["col_low"]).fillna(long["src_low"])
+        mult_high = long["cell_high"].fillna(long["col_high"]).fillna(long["src_high"])
+        a, b = value * mult_low, value * mult_high
+        rel_low, rel_high = np.minimum(a, b), np.maximum(a, b)
+        fraction = long["column"].isin(UNIT_INTERVAL_COLUMNS) & (value <= 1)
+        rel_high = rel_high.where(~fraction, np.minimum(rel_high, 1.0))
+        has_abs = long["abs_low"].notna()
+        long["how"] = np.select(
+            [has_abs, long["cell_low"].notna(), long["col_low"].notna()],
+            ["absolute", "relative (cell)", "relative (column)"],
+            "relative " + long["src_source"].fillna(""),
+        )
+        long["low"] = long["abs_low"].where(has_abs, rel_low)
+        long["high"] = long["abs_high"].where(has_abs, rel_high)
+        path = root / f"{name}.csv"
+        for row, group in long[long["low"].isna()].groupby("row"):
+            cited = sorted(set(ids.loc[[row]]))
+            problems.append(
+                Problem(
+                    f"{path}:row {row + 1} (line {row + 2})",
+                    ", ".join(group["column"]),
+                    f"an estimate without a range (source {', '.join(cited)})",
+                    f"a relative range for its estimate source or a range for the cell in {RANGES_FILE}",
+                )
+            )
+        outside = has_abs & ~((long["low"] <= value) & (value <= long["high"]))
+        for r in long[outside].itertuples(index=False):
+            problems.append(
+                Problem(
+                    f"{path}:row {r.row + 1} (line {r.row + 2})",
+                    r.column,
+                    f"value {r.value:g} outside its own range {r.low:g}-{r.high:g} ({RANGES_FILE})",
+                    "a value within the range, or a range that contains it",
+                )
+            )
+        parts.append(long.dropna(subset=["low"])[columns])
+    cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    return cells, problems
+
+
 def load_inputs(root: str | Path) -> Inputs:
     """Read every CSV under ``root`` and check provenance. Raises DataError."""
     root = Path(root)
@@ -255,7 +438,7 @@ def load_inputs(root: str | Path) -> Inputs:
     known = set(sources["id"].dropna().astype(str))
     tables: dict[str, pd.DataFrame] = {}
     for path in sorted(root.glob("*.csv")):
-        if path.name == "sources.csv" or path.name.startswith("sources_"):
+        if path.name == "sources.csv" or path.name.startswith("sources_") or path.name == RANGES_FILE:
             continue
         hashes[path.name] = _sha256(path)
         frame = _read_csv(path, problems)
@@ -264,10 +447,16 @@ def load_inputs(root: str | Path) -> Inputs:
         _check_table_sources(path, frame, known, problems)
         tables[path.stem] = frame
     problems += physical.check_tables(root, tables)
+    ranges = None
+    if (root / RANGES_FILE).is_file():
+        hashes[RANGES_FILE] = _sha256(root / RANGES_FILE)
+        ranges = _read_ranges(root / RANGES_FILE, sources, tables, problems)
+        if ranges is not None and not problems:
+            problems.extend(estimate_ranges(root, tables, sources, ranges)[1])
     if problems:
         problems.sort(key=lambda p: p.where.split(":")[0])  # all problems of a file together
         raise DataError(problems=problems)
-    return Inputs(dataset=root.name, root=root, tables=tables, sources=sources, file_hashes=hashes)
+    return Inputs(dataset=root.name, root=root, tables=tables, sources=sources, file_hashes=hashes, ranges=ranges)
 
 
 def apply_overrides(inputs: Inputs, overrides: dict, where) -> Inputs:
