@@ -84,16 +84,18 @@ def test_data_range_sweep_on_two_workers(scenario_file, tmp_path):
     assert (solved["policy_cost_mcny"] >= -1e-6).all()  # targets never make the plan cheaper
     assert (robust["policy_cost_p5_mcny"] <= robust["policy_cost_p95_mcny"]).all()
 
-    # seeded: the same seed draws the same variants; a rerun of two variants repeats their results exactly
+    # seeded: the same seed draws exactly the same variants; a rerun of two variants repeats their results
+    # (to 1e-9: the Dask workers start HiGHS from the previous variant's basis, the rerun from scratch)
     again = plan_data_sweep(scenario_file, 8, seed=5)
     assert again.fingerprint == plan.fingerprint
     pd.testing.assert_frame_equal(again.variants, plan.variants, check_exact=True)
     rerun = run_serial(again, ["v00000", "v00003"])
-    keep = [c for c in rerun.columns if c not in ("seconds", "worker")]
+    keep = [c for c in rerun.columns if c not in ("seconds", "worker", "reused_lp")]
     pd.testing.assert_frame_equal(
         rerun[keep].reset_index(drop=True),
         table[table["variant"].isin(["v00000", "v00003"])][keep].reset_index(drop=True),
-        check_exact=True,
+        check_exact=False,
+        rtol=1e-9,
     )
     other = plan_data_sweep(scenario_file, 8, seed=6)
     assert not other.variants.equals(plan.variants)
