@@ -95,13 +95,13 @@ def test_shore_power_moves_diesel_to_electricity(wuhan):
 
 
 def test_intermodal_growth_is_average_annual_from_the_base(wuhan):
-    """年均增长: growth = 100·((V_2026 / V_2023)^(1/3) − 1) %, V_2023 = 100 thousand TEU."""
+    """年均增长: growth = 100·((V_2026 / V_2023)^(1/3) − 1) %, V_2023 = 160 thousand TEU (cjrb-wuhan-port-2024)."""
     scenario, m = _model(wuhan, targets=[{"id": "g", "indicator": "transport.intermodal_growth", "year": 2026, "value": 15.0}])
     assert solve(m, scenario.spec.solver).status == "optimal"
     v26 = pyo.value(m.transport.intermodal_volume[2026])
     growth = collect_indicators(m)["transport.intermodal_growth"].value(2026)
-    assert growth == pytest.approx(100 * ((v26 / 100.0) ** (1 / 3) - 1))
-    assert v26 >= 152.0875 - 1e-6  # 100 · 1.15³
+    assert growth == pytest.approx(100 * ((v26 / 160.0) ** (1 / 3) - 1))
+    assert v26 >= 243.34 - 1e-6  # 160 · 1.15³ = 243.34
 
 
 II_5_3_AND_4 = {
