@@ -169,3 +169,13 @@ def test_parameter_table_value_is_bounded_by_the_unit_in_its_name(data):
     with pytest.raises(DataError) as err:
         load_inputs(data)
     assert "buildings_parameters.csv:row 1 (line 2): value: new_roof_pv_extra_capex_cny_per_w outside [0, 100] (got -1)" in str(err.value)
+
+
+def test_negative_energy_content_and_implausible_magnitude_found_by_fuzzing(data):
+    set_cell(data / "carriers.csv", 2, "mtce_per_unit", "-1")  # electricity
+    set_cell(data / "transport_activity.csv", 2, "activity", "1e308")
+    with pytest.raises(DataError) as err:
+        load_inputs(data)
+    text = str(err.value)
+    assert "carriers.csv:row 1 (line 2): mtce_per_unit: outside the physical range [0, 2] (got -1.0)" in text
+    assert "transport_activity.csv:row 1 (line 2): activity: implausibly large (got 1e+308) (a magnitude below 1e+09)" in text

@@ -14,7 +14,8 @@ raises them together. Rules:
   efficiencies, shares and 0/1 flags (:data:`FRACTIONS`).
 * **Plausibility bounds** by unit (:data:`BOUNDS`): a figure outside them is
   a typo of a unit or an order of magnitude for any single city (the upper
-  bounds lie above the whole of China's figure where one is known).
+  bounds lie above the whole of China's figure where one is known); a column
+  without a stated bound is refused above :data:`MAGNITUDE` in absolute value.
 * **Hourly profiles** (``profiles_hourly.csv``): exactly 8,760 rows, hours
   0…8,759 in order, no empty cell in any profile column, capacity factors and
   availabilities (``cf_*``, ``avail_*``) in [0, 1], load shapes (``load_*``)
@@ -84,7 +85,12 @@ BOUNDS: list[tuple[str, float, float, str]] = [
     (r"_kwh_per_m2$", 0, 2_000, "0 to 2,000 kWh/m² a year"),
     (r"_kgce_per_m2$", 0, 300, "0 to 300 kgce/m² a year"),
     (r"_mm2(_per_yr)?$", 0, 10_000, "0 to 10,000 million m²"),
+    (r"^mtce_per_unit$", 0, 2, "0 to 2 Mtce per unit (1 for a carrier counted in Mtce, 0.1229 for electricity in TWh)"),
+    (r"^co2_mt_per_unit$", 0, 5, "0 to 5 Mt CO2 per unit (coal emits ~2.66 per Mtce)"),
+    (r"^price_mcny_per_unit$", 0, 100_000, "0 to 100,000 M CNY per unit"),
 ]
+#: no figure of a city's data reaches this magnitude in its table's units (the largest in inputs/wuhan is ~23,000)
+MAGNITUDE = 1e9
 #: heat rate of a fuel plant at 100 % efficiency, kgce/kWh (3.6 MJ / 29.3076 MJ/kgce)
 HEAT_RATE_AT_FULL_EFFICIENCY = 0.1229
 MAX_LISTED = 20  # rows listed per column and problem; the rest are counted
@@ -181,6 +187,8 @@ def check_table(path: Path, frame: pd.DataFrame) -> list[Problem]:
         problems += _listed(path, column, np.flatnonzero(infinite), raw.to_numpy(), "is not a finite number", "a finite number")
         rule = bound(column)
         if rule is None:
+            huge = np.isfinite(values) & (np.abs(values) > MAGNITUDE)
+            problems += _listed(path, column, np.flatnonzero(huge), raw.to_numpy(), "implausibly large", f"a magnitude below {MAGNITUDE:g}")
             continue
         low, high, why = rule
         with np.errstate(invalid="ignore"):
