@@ -59,26 +59,26 @@ def _at_existing(block):
 
 
 def test_intermodal_growth_is_average_from_the_base_over_three_years(wuhan):
-    """年均增长15%: V_y ≥ 100 · 1.15^(y − 2023) thousand TEU (2023 volume 100, measures_transport.csv)."""
+    """年均增长15%: V_y ≥ 160 · 1.15^(y − 2023) thousand TEU (2023 volume 160, measures_transport.csv)."""
     target = {"id": "g", "indicator": "transport.intermodal_growth", "year": 2026, "value": 15.0, "years": [2024, 2025, 2026]}
     _, m = _build(wuhan, ["transport"], [target])
     rows = m.targets.rows
     assert sorted(rows) == ["g", "g@2024", "g@2025"]
-    # right-hand sides: 100·1.15 = 115, 100·1.15² = 132.25, 100·1.15³ = 152.0875
-    assert pyo.value(m.targets.target_met["g@2024"].lower) == pytest.approx(115.0)
-    assert pyo.value(m.targets.target_met["g@2025"].lower) == pytest.approx(132.25)
-    assert pyo.value(m.targets.target_met["g"].lower) == pytest.approx(152.0875)
+    # right-hand sides: 160·1.15 = 184, 160·1.15² = 211.6, 160·1.15³ = 243.34
+    assert pyo.value(m.targets.target_met["g@2024"].lower) == pytest.approx(184.0)
+    assert pyo.value(m.targets.target_met["g@2025"].lower) == pytest.approx(211.6)
+    assert pyo.value(m.targets.target_met["g"].lower) == pytest.approx(243.34)
     ind = collect_indicators(m)["transport.intermodal_growth"]
-    m.transport.adopted[2026, "intermodal_rail_water"].value = 152.0875
+    m.transport.adopted[2026, "intermodal_rail_water"].value = 243.34
     assert ind.value(2026) == pytest.approx(15.0)
-    m.transport.adopted[2026, "intermodal_rail_water"].value = 200.0  # doubled in 3 years: 2^(1/3) − 1 = 25.99 %
+    m.transport.adopted[2026, "intermodal_rail_water"].value = 320.0  # doubled in 3 years: 2^(1/3) − 1 = 25.99 %
     assert ind.value(2026) == pytest.approx(25.992105, abs=1e-6)
-    # a fast 2026 after a flat 2025 is not 15 %/yr on average: 100 → 100 → 120 is 6.27 %/yr, not 20 %
-    m.transport.adopted[2025, "intermodal_rail_water"].value = 100.0
-    m.transport.adopted[2026, "intermodal_rail_water"].value = 120.0
+    # a fast 2026 after a flat 2025 is not 15 %/yr on average: 160 → 160 → 192 is 6.27 %/yr, not 20 %
+    m.transport.adopted[2025, "intermodal_rail_water"].value = 160.0
+    m.transport.adopted[2026, "intermodal_rail_water"].value = 192.0
     assert ind.value(2026) == pytest.approx(6.2658569, abs=1e-6)
-    # shadow price per %: dual × d(rhs)/dT = dual · 100 · 3 · 1.15² / 100 = dual · 3.9675 thousand TEU per %
-    assert shadow_price(rows["g"], 2.0) == pytest.approx(7.935)
+    # shadow price per %: dual × d(rhs)/dT = dual · 160 · 3 · 1.15² / 100 = dual · 6.348 thousand TEU per %
+    assert shadow_price(rows["g"], 2.0) == pytest.approx(12.696)
 
 
 # --------------------------------------------------------------------------- industrial statistics' electricity factor
@@ -87,15 +87,15 @@ def test_intermodal_growth_is_average_from_the_base_over_three_years(wuhan):
 @pytest.mark.parametrize(
     ("factor", "change"),
     [
-        # 4 Mt of crude covered: −4·2.5 kgce/t = −0.010 Mtce steam, +4·8.5 kWh/t = +0.034 TWh over 8.5 Mt of crude
-        (0.1229, 1000 * (-0.010 + 0.034 * 0.1229) / 8.5),  # −0.68489 kgce/t: the calorific count says it saves
-        (0.3714, 1000 * (-0.010 + 0.034 * 0.3714) / 8.5),  # +0.30908 kgce/t: the sector's own statistic says it costs
+        # 4 Mt of crude covered: −4·2.5 kgce/t = −0.010 Mtce steam, +4·8.5 kWh/t = +0.034 TWh over 8.0 Mt of crude
+        (0.1229, 1000 * (-0.010 + 0.034 * 0.1229) / 8.0),  # −0.72770 kgce/t: the calorific count says it saves
+        (0.3714, 1000 * (-0.010 + 0.034 * 0.3714) / 8.0),  # +0.32845 kgce/t: the sector's own statistic says it costs
     ],
 )
 def test_compressor_electrification_under_both_conventions(wuhan, factor, change):
     _, m = _build(wuhan, ["petrochemicals"], accounting={"refining_electricity_kgce_per_kwh": factor})
     pc = m.petrochemicals
-    assert pyo.value(pc.activity_mt[2026, "refining"]) == pytest.approx(8.5)
+    assert pyo.value(pc.activity_mt[2026, "refining"]) == pytest.approx(8.0)
     ind = collect_indicators(m)["petrochemicals.refining_intensity"]
     _at_existing(pc)
     before = ind.value(2026)
@@ -132,10 +132,10 @@ def test_renewable_production_is_capacity_times_stated_hours(wuhan):
     _, m = _build(wuhan, [])
     power = m.power
     ind = collect_indicators(m)["power.renewable_production"]
-    # fixed renewable output (generators.csv): waste-to-energy 0.35 GW·0.8·8760 h·0.5 biogenic = 1226.4 GWh,
-    # biomass 0.05·0.7·8760 = 306.6 GWh, wind 0.2 GW · its profile's full-load hours
+    # fixed renewable output (generators.csv): waste-to-energy 0.30 GW·0.8·8760 h·0.5 biogenic = 1051.2 GWh,
+    # biomass 0.05·0.7·8760 = 306.6 GWh, wind 0.18 GW · its profile's full-load hours
     wind_h = float((time.weight * time.factor("cf_wind")).sum())
-    fixed_twh = (1226.4 + 306.6 + 0.2 * wind_h) / 1000
+    fixed_twh = (1051.2 + 306.6 + 0.18 * wind_h) / 1000
     # base: PV 0.15 + 0.40 + 0.05 + 0.10 = 0.70 GW · 1000 h = 0.70 TWh; all at 0.30 kgce/kWh
     assert ind.base_value == pytest.approx(0.30 * (0.70 + fixed_twh))
     for k, gw in {"utility": 0.3, "ci_rooftop": 1.0, "public_rooftop": 0.2, "residential_rooftop": 0.5}.items():
