@@ -179,3 +179,11 @@ def test_negative_energy_content_and_implausible_magnitude_found_by_fuzzing(data
     text = str(err.value)
     assert "carriers.csv:row 1 (line 2): mtce_per_unit: outside the physical range [0, 2] (got -1.0)" in text
     assert "transport_activity.csv:row 1 (line 2): activity: implausibly large (got 1e+308) (a magnitude below 1e+09)" in text
+
+
+def test_empty_lifetime_is_located_not_a_crash(data):
+    """Found by the long fuzz run: an empty lifetime_yr in pv_classes.csv crashed the build with a ValueError."""
+    set_cell(data / "pv_classes.csv", 4, "lifetime_yr", "")
+    with pytest.raises(DataError) as err:
+        load_inputs(data)
+    assert "pv_classes.csv:row 3 (line 4): lifetime_yr: is empty (got nan) (a number in every row)" in str(err.value)

@@ -89,6 +89,8 @@ BOUNDS: list[tuple[str, float, float, str]] = [
     (r"^co2_mt_per_unit$", 0, 5, "0 to 5 Mt CO2 per unit (coal emits ~2.66 per Mtce)"),
     (r"^price_mcny_per_unit$", 0, 100_000, "0 to 100,000 M CNY per unit"),
 ]
+#: columns that may not have an empty cell (the model divides by them or builds vintages from them)
+REQUIRED = r"^(lifetime_yr|charge_efficiency|discharge_efficiency)$"
 #: no figure of a city's data reaches this magnitude in its table's units (the largest in inputs/wuhan is ~23,000)
 MAGNITUDE = 1e9
 #: heat rate of a fuel plant at 100 % efficiency, kgce/kWh (3.6 MJ / 29.3076 MJ/kgce)
@@ -183,6 +185,9 @@ def check_table(path: Path, frame: pd.DataFrame) -> list[Problem]:
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         text = np.isnan(values) & raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
         problems += _listed(path, column, np.flatnonzero(text), raw.to_numpy(), "is not a number", "a number, or an empty cell")
+        if re.search(REQUIRED, column):
+            empty = ~raw.notna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
+            problems += _listed(path, column, np.flatnonzero(empty), raw.to_numpy(), "is empty", "a number in every row")
         infinite = np.isinf(values)
         problems += _listed(path, column, np.flatnonzero(infinite), raw.to_numpy(), "is not a finite number", "a finite number")
         rule = bound(column)
