@@ -209,39 +209,17 @@ def investment_table(m) -> pd.DataFrame:
     years = list(m.Y)
     rows = []
     capex = getattr(p, "capex_mcny", {})
+    # (component, name prefix, unit, index set, new-build variable, capex key) of each power asset
+    assets = [
+        ("pv", "pv_{}", "GW", p.K, p.pv_new, "pv"),
+        ("storage", "storage_{}_power", "GW", p.R, p.storage_power_new, "storage_power"),
+        ("storage", "storage_{}_energy", "GWh", p.R, p.storage_energy_new, "storage_energy"),
+        ("grid_expansion", "grid_expansion_{}", "GW", p.IX, p.import_expansion, "grid_expansion"),
+    ]
     for y in years:
         df = float(pyo.value(m.discount[y]))
-        for k in p.K:
-            rows.append((y, "power", "pv", f"pv_{k}", "GW", _v(p.pv_new[y, k]), capex.get(("pv", k), 0.0), df))
-        for r in p.R:
-            rows.append(
-                (y, "power", "storage", f"storage_{r}_power", "GW", _v(p.storage_power_new[y, r]), capex.get(("storage_power", r), 0.0), df)
-            )
-            rows.append(
-                (
-                    y,
-                    "power",
-                    "storage",
-                    f"storage_{r}_energy",
-                    "GWh",
-                    _v(p.storage_energy_new[y, r]),
-                    capex.get(("storage_energy", r), 0.0),
-                    df,
-                )
-            )
-        for i in p.IX:
-            rows.append(
-                (
-                    y,
-                    "power",
-                    "grid_expansion",
-                    f"grid_expansion_{i}",
-                    "GW",
-                    _v(p.import_expansion[y, i]),
-                    capex.get(("grid_expansion", i), 0.0),
-                    df,
-                )
-            )
+        for component, name, unit, index, built, key in assets:
+            rows += [(y, "power", component, name.format(i), unit, _v(built[y, i]), capex.get((key, i), 0.0), df) for i in index]
     for name, b in _measure_blocks(m):
         meas = list(b.M)
         if not meas:
