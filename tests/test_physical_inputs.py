@@ -187,3 +187,11 @@ def test_empty_lifetime_is_located_not_a_crash(data):
     with pytest.raises(DataError) as err:
         load_inputs(data)
     assert "pv_classes.csv:row 3 (line 4): lifetime_yr: is empty (got nan) (a number in every row)" in str(err.value)
+
+
+def test_empty_first_year_is_located_not_a_crash(data):
+    """Found by CI's input fuzz: an empty first_year in measures_buildings.csv ended in an IntCastingNaNError."""
+    set_cell(data / "measures_buildings.csv", 2, "first_year", "")
+    with pytest.raises(DataError) as err:
+        load_inputs(data)
+    assert "measures_buildings.csv:row 1 (line 2): first_year: is empty (got nan) (a number in every row)" in str(err.value)
