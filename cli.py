@@ -176,6 +176,19 @@ def _time_overrides(hours: int | None, days: int | None) -> dict:
 Debug = Annotated[bool, typer.Option("--debug", help="show a traceback on errors")]
 
 
+def _check_lang(lang: str) -> str:
+    """The ``--lang`` of run, compare and sweep: ``en`` or ``zh`` (the CJK font is found by results.charts.resolve_lang)."""
+    if lang not in ("en", "zh"):
+        raise typer.BadParameter("--lang takes en or zh", param_hint="--lang")
+    return lang
+
+
+Lang = Annotated[
+    str,
+    typer.Option("--lang", callback=_check_lang, help="language of charts, report and printed summary: en, or zh (needs a CJK font)"),
+]
+
+
 @app.command(epilog=EXIT_CODES)
 def validate(
     scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
@@ -206,7 +219,7 @@ def run(
     hours: Annotated[int | None, typer.Option(help="8760 for the full chronology")] = None,
     days: Annotated[int | None, typer.Option(help="representative days")] = None,
     soft_targets: Annotated[bool, typer.Option("--soft-targets", help="treat every target as soft (penalised shortfall)")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="language of charts, report and summary: en, or zh (needs a CJK font)")] = "en",
+    lang: Lang = "en",
     baseline: Annotated[
         Path | None,
         typer.Option("--baseline", help="baseline run folder the report compares with (default: newest OUT/baseline/<stamp>)"),
@@ -214,8 +227,6 @@ def run(
     debug: Debug = False,
 ) -> None:
     """Solve a scenario and write a run folder under OUT/<scenario>/<timestamp>/."""
-    if lang not in ("en", "zh"):
-        raise typer.BadParameter("--lang takes en or zh")
     notes: list[str] = []
     from simulator.runs import pipeline
     from simulator.runs import run_folder as runs
@@ -276,23 +287,21 @@ def _writers(lang: str = "en", notes: list[str] | None = None, baseline: Path | 
 def compare(
     runs: Annotated[list[Path], typer.Argument(help="two or more run folders (the first is the reference for differences)")],
     out: Annotated[Path, typer.Option(help="folder for the difference table and charts")] = Path("outputs/compare"),
+    lang: Lang = "en",
     debug: Debug = False,
 ) -> None:
-    """Compare runs: side-by-side and difference charts and a difference table (difference.csv)."""
+    """Compare runs: side-by-side and difference charts and a difference table (difference.csv, English column names)."""
     from simulator.results import compare as compare_mod
 
     try:
-        summary = compare_mod.compare_runs(runs, out)
+        summary = compare_mod.compare_runs(runs, out, lang=lang)
     except (Exception, KeyboardInterrupt) as exc:
         _fail(exc, debug)
         return
-    for head in summary["headlines"]:
-        typer.echo(head.text())
-    typer.echo(f"compared: {', '.join(summary['runs'])}")
-    for label, value in summary["total_cost_pv"].items():
-        typer.echo(f"  total cost (present value) {label}: {value:,.1f} M CNY")
-    typer.echo(f"difference table: {out / 'difference.csv'} ({summary['difference_rows']} rows)")
-    typer.echo(f"charts: {', '.join(summary['charts'])} in {out / 'charts'}")
+    for note in summary["notes"]:
+        typer.echo(f"note: {note}", err=True)
+    for line in compare_mod.summary_lines(summary):
+        typer.echo(line)
 
 
 def _summary(outcome, folder: Path, lang: str = "en") -> None:

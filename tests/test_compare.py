@@ -139,3 +139,72 @@ def test_headline_is_the_difference_of_the_two_runs_tables(two_runs, tmp_path):
     row = table[table["category"] == "cost per t CO2 avoided"].iloc[0]
     assert row["diff_reference"] == pytest.approx(d_pv / avoided, rel=1e-6)
     assert (tmp_path / "cmp" / "charts" / "compare_headline.png").is_file()
+
+
+def _english_labels_in(text: str) -> list[str]:
+    """English texts of the translation table that appear in ``text`` as whole words (the zh report test's check)."""
+    import re
+
+    from simulator.results import i18n
+
+    return sorted(en for en in i18n.english_labels() if re.search(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", text))
+
+
+def _drawn_text(fig) -> str:
+    """Every text a figure draws: titles, axis labels, tick labels, legends, annotations."""
+    from matplotlib.text import Text
+
+    return "\n".join(t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text())
+
+
+def test_zh_compare_has_no_english_label_and_no_font_warning(two_runs, tmp_path, caplog):
+    import io
+    import logging
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    from simulator.results import charts
+    from simulator.results import compare as compare_mod
+    from simulator.results.i18n import Labels
+
+    used, font, _notes = charts.resolve_lang("zh")
+    if used != "zh":
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    assert font == "Noto Sans CJK SC" or font.endswith(("SC", "CN"))  # a Simplified Chinese face
+    base, ref = two_runs
+    out = tmp_path / "cmp"
+    result = CliRunner().invoke(cli.app, ["compare", str(base), str(ref), "--out", str(out), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    # the printed lines, file names aside (they stay English: compare_energy_use.png, difference.csv)
+    printed = result.stdout.replace(str(out), "").replace("difference.csv", "")
+    printed = printed.replace(", ".join(sorted(p.stem for p in (out / "charts").glob("*.png"))), "")
+    assert not _english_labels_in(printed), _english_labels_in(printed)
+    L = Labels("zh")
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"{L('reference')} − {L('baseline')}：")  # 参考情景 − 基准情景（无目标）：
+    (head,) = compare_mod.headlines(compare_mod.load_runs([base, ref]))
+    assert f"总成本现值 {head.d_cost_pv_mcny:+,.0f} 百万元" in first  # the same number as in English
+    assert f"{head.year}年CO2 {head.d_co2_mt:+.2f} 百万吨" in first
+    # every chart: no English label, a title from the table, drawn without a font warning or a missing glyph
+    caplog.set_level(logging.WARNING, logger="matplotlib.font_manager")
+    chart_set = compare_mod.compare_charts(compare_mod.load_runs([base, ref]), "zh")
+    assert chart_set.lang == "zh" and set(chart_set.figures) >= {"compare_capacity", "compare_costs", "compare_targets"}
+    with warnings.catch_warnings(record=True) as caught, plt.rc_context(charts._rc(chart_set.font)):
+        warnings.simplefilter("always")
+        for name, fig in chart_set.figures.items():
+            fig.savefig(io.BytesIO(), format="png")
+            text = _drawn_text(fig)
+            assert not _english_labels_in(text), (name, _english_labels_in(text))
+            assert L("reference") in text and L("baseline") in text, name  # run names from the table
+            plt.close(fig)
+    assert not [str(w.message) for w in caught], [str(w.message) for w in caught]
+    assert not [r.getMessage() for r in caplog.records if "findfont" in r.getMessage()]
+    titles = {n: f._suptitle.get_text() for n, f in chart_set.figures.items()}
+    y = head.year
+    assert titles["compare_capacity"].startswith(L.fill("compare:capacity", year=y))
+    assert titles["compare_targets"].startswith(L("compare:targets title"))
+    axis = chart_set.figures["compare_costs"].axes[1].get_xlabel()
+    assert axis == L.fill("compare:diff axis", unit="百万元", runs=L("reference"))  # the unit in words: 百万元
+    labels = [t.get_text() for t in chart_set.figures["compare_targets"].axes[0].get_yticklabels()]
+    assert L("steel-intensity") in labels and "steel-intensity" not in labels  # target names, not ids

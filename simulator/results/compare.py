@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from simulator.errors import InputError, Problem
-from simulator.results.charts import _rc, colour, save_charts
+from simulator.results.charts import ChartSet, _fmt, _rc, clause_key, colour, resolve_lang, save_charts
 from simulator.results.i18n import Labels
 
 TABLES = ["capacity", "costs", "emissions", "scorecard", "generation", "energy_use", "indicators", "measures"]
@@ -138,6 +138,17 @@ def check_comparable(runs: list[Run]) -> None:
 # --------------------------------------------------------------------------- headline
 
 
+def run_name(label: str, L: Labels) -> str:
+    """A run's name as shown: its scenario name in English (as the folder is named), the table's name in Chinese.
+
+    A label made unique with ``@<folder>`` keeps that suffix (``参考情景@20261128T073131``).
+    """
+    if L.lang != "zh":
+        return label
+    name, at, folder = label.partition("@")
+    return L.scenario(name) + at + folder
+
+
 @dataclass
 class Headline:
     """What a run changes against the first run (run − first; negative CO2 and energy = cuts).
@@ -165,28 +176,19 @@ class Headline:
     cny_per_t_co2_avoided: float
 
     def text(self, L: Labels | None = None) -> str:
-        """One line: ``reference − baseline: investment +…, present-value cost +…, CO2 in 2026 −…``."""
+        """One line: ``reference − baseline: investment +…, present-value cost +…, CO2 in 2026 −…`` (in ``L``'s language)."""
         L = L or Labels("en")
-        inv = f"{self.d_investment_mcny / 1000:+,.2f} bn CNY" if self.d_investment_mcny is not None else None
-        if L.lang == "zh":
-            parts = [f"{L.scenario(self.run)} − {L.scenario(self.base)}："]
-            if inv:
-                parts.append(f"投资 {inv.replace(' bn CNY', ' 十亿元')}，")
-            parts.append(f"总成本现值 {self.d_cost_pv_mcny:+,.0f} 百万元，")
-            parts.append(f"{self.year}年CO2 {self.d_co2_mt:+.2f} 百万吨，终端能源 {self.d_final_energy_mtce:+.2f} 百万吨标煤；")
-            parts.append(
-                f"目标达成 {self.targets_met}/{self.n_targets}（{L.scenario(self.base)} {self.base_targets_met}/{self.n_targets}）"
-            )
-            return "".join(parts)
+        run, base = run_name(self.run, L), run_name(self.base, L)
         items = []
-        if inv:
-            items.append(f"investment {inv}")
-        items.append(f"present-value cost {self.d_cost_pv_mcny:+,.0f} M CNY")
-        items.append(f"CO2 in {self.year} {self.d_co2_mt:+.2f} Mt")
-        items.append(f"final energy in {self.year} {self.d_final_energy_mtce:+.2f} Mtce")
-        items.append(f"targets met {self.targets_met} of {self.n_targets} ({self.base}: {self.base_targets_met})")
-        per_t = f"; {self.cny_per_t_co2_avoided:,.0f} CNY per t CO2 avoided" if np.isfinite(self.cny_per_t_co2_avoided) else ""
-        return f"{self.run} − {self.base}: " + ", ".join(items) + per_t
+        if self.d_investment_mcny is not None:
+            items.append(L.fill("compare:investment", value=f"{self.d_investment_mcny / 1000:+,.2f}"))
+        items.append(L.fill("compare:pv cost", value=f"{self.d_cost_pv_mcny:+,.0f}"))
+        items.append(L.fill("compare:co2", year=self.year, value=f"{self.d_co2_mt:+.2f}"))
+        items.append(L.fill("compare:final energy", year=self.year, value=f"{self.d_final_energy_mtce:+.2f}"))
+        items.append(L.fill("compare:targets met", met=self.targets_met, n=self.n_targets, base=base, base_met=self.base_targets_met))
+        if np.isfinite(self.cny_per_t_co2_avoided):
+            items.append(L.fill("compare:per t", value=f"{self.cny_per_t_co2_avoided:,.0f}"))
+        return L.fill("compare:headline", run=run, base=base) + L.sep.join(items)
 
 
 def _pv_cost(costs: pd.DataFrame) -> float:
@@ -398,10 +400,11 @@ def difference_table(runs: list[Run]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- charts
 
 
-def _side_and_diff(title: str, wide: pd.DataFrame, unit: str, runs: list[Run], stacked: bool) -> Figure:
-    """Left: one bar (stacked by item) per run; right: item differences to the first run."""
-    L = Labels("en")
+def _side_and_diff(title: str, wide: pd.DataFrame, unit: str, runs: list[Run], stacked: bool, L: Labels | None = None) -> Figure:
+    """Left: one bar (stacked by item) per run; right: item differences to the first run (labels in ``L``'s language)."""
+    L = L or Labels("en")
     labels = [r.label for r in runs]
+    names = [run_name(lab, L) for lab in labels]
     wide = wide.reindex(columns=labels).fillna(0.0)
     wide = wide.loc[wide.abs().max(axis=1) > 1e-9]
     diff = wide[labels[1:]].sub(wide[labels[0]], axis=0) if len(labels) > 1 else pd.DataFrame()
@@ -409,7 +412,7 @@ def _side_and_diff(title: str, wide: pd.DataFrame, unit: str, runs: list[Run], s
     if diff.empty:  # no empty "no difference" panel: one panel, and the title says so
         fig, a1 = plt.subplots(figsize=(9, 6.5))
         a2 = None
-        title = f"{title} (identical in all runs)"
+        title = L.fill("compare:identical", title=title)
     else:
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(15, 6.5), gridspec_kw={"width_ratios": [1.1, 1]})
     x = np.arange(len(labels))
@@ -424,16 +427,16 @@ def _side_and_diff(title: str, wide: pd.DataFrame, unit: str, runs: list[Run], s
             neg += dn
         for i, t in enumerate(wide.sum().to_numpy()):
             a1.text(i, pos[i], f"{t:,.0f}" if abs(t) >= 1000 else f"{t:,.3g}", ha="center", va="bottom", fontsize=9)
-        a1.set_xticks(x, labels)
+        a1.set_xticks(x, names)
     else:
         n = len(labels)
         w = 0.8 / n
         xi = np.arange(len(wide.index))
-        for j, lab in enumerate(labels):
-            a1.bar(xi + (j - (n - 1) / 2) * w, wide[lab].to_numpy(), w, label=lab, color=plt.get_cmap("tab10")(j), alpha=0.85)
+        for j, (lab, name) in enumerate(zip(labels, names, strict=True)):
+            a1.bar(xi + (j - (n - 1) / 2) * w, wide[lab].to_numpy(), w, label=name, color=plt.get_cmap("tab10")(j), alpha=0.85)
         a1.set_xticks(xi, [L(str(i)) for i in wide.index], rotation=30, ha="right")
     a1.set_ylabel(unit)
-    a1.set_title("side by side")
+    a1.set_title(L("compare:side by side"))
     a1.axhline(0, color="black", linewidth=0.6)
     lo1, hi1 = a1.get_ylim()
     a1.set_ylim(min(lo1, 0.0), max(hi1, 0.0))  # a bar is a quantity: the axis includes zero
@@ -443,25 +446,28 @@ def _side_and_diff(title: str, wide: pd.DataFrame, unit: str, runs: list[Run], s
         n = len(labels) - 1
         yi = np.arange(len(diff.index))
         h = 0.8 / max(n, 1)
-        for j, lab in enumerate(labels[1:]):
+        for j, (lab, name) in enumerate(zip(labels[1:], names[1:], strict=True)):
             vals = diff[lab].to_numpy(dtype=float)
             cols = [colour(str(i)) for i in diff.index] if n == 1 else plt.get_cmap("tab10")(j + 1)
-            a2.barh(yi + (j - (n - 1) / 2) * h, vals, h, color=cols, label=f"{lab} − {labels[0]}", edgecolor="black", linewidth=0.3)
+            a2.barh(yi + (j - (n - 1) / 2) * h, vals, h, color=cols, label=f"{name} − {names[0]}", edgecolor="black", linewidth=0.3)
             for yy, v in zip(yi + (j - (n - 1) / 2) * h, vals, strict=True):
                 a2.text(
                     v, yy, f" {v:+,.0f} " if abs(v) >= 100 else f" {v:+.3g} ", va="center", ha="left" if v >= 0 else "right", fontsize=8
                 )
         a2.set_yticks(yi, [L(str(i)) for i in diff.index])
         a2.axvline(0, color="black", linewidth=0.8)
-        a2.set_xlabel(f"difference ({unit}); > 0: more in {', '.join(labels[1:])}")
-        a2.set_title(f"{' / '.join(labels[1:])} − {labels[0]}" + (f": total {diff.sum().iloc[0]:+,.4g} {unit}" if n == 1 else ""))
+        a2.set_xlabel(L.fill("compare:diff axis", unit=unit, runs=L.sep.join(names[1:])))
+        if n == 1:
+            a2.set_title(L.fill("compare:diff title total", runs=names[1], base=names[0], value=f"{diff.sum().iloc[0]:+,.4g}", unit=unit))
+        else:
+            a2.set_title(f"{' / '.join(names[1:])} − {names[0]}")
         lo, hi = diff.min().min(), diff.max().max()
         span = max(hi - min(lo, 0), abs(lo), 1e-9)
         a2.set_xlim(min(lo, 0) - 0.3 * span, max(hi, 0) + 0.3 * span)
         if n > 1:
             a2.legend(frameon=False, fontsize=8)
         a2.grid(axis="y", visible=False)
-    fig.suptitle(f"{title} — {' vs '.join(labels)}", fontsize=13, fontweight="bold")
+    fig.suptitle(f"{title} — {L('compare:vs').join(names)}", fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -470,9 +476,12 @@ def _last_year(frame: pd.DataFrame) -> int:
     return int(frame["year"].max())
 
 
-def compare_charts(runs: list[Run]) -> dict[str, Figure]:
+def compare_charts(runs: list[Run], lang: str = "en") -> ChartSet:
+    """Every compare chart, labels in ``lang`` (``zh`` falls back to ``en`` with a note when no CJK font is installed)."""
+    used, font, notes = resolve_lang(lang)
+    L = Labels(used)
     figs: dict[str, Figure] = {}
-    with plt.rc_context(_rc(None)):
+    with plt.rc_context(_rc(font)):
         cap = {r.label: r.tables.get("capacity") for r in runs}
         if all(c is not None and not c.empty for c in cap.values()):
             y = _last_year(next(iter(cap.values())))
@@ -489,7 +498,7 @@ def compare_charts(runs: list[Run]) -> dict[str, Figure]:
                     for lab, c in cap.items()
                 }
             )
-            figs["compare_capacity"] = _side_and_diff(f"Capacity in {y} (GW)", wide, "GW", runs, stacked=False)
+            figs["compare_capacity"] = _side_and_diff(L.fill("compare:capacity", year=y), wide, "GW", runs, stacked=False, L=L)
         costs = {r.label: r.tables.get("costs") for r in runs}
         if all(c is not None and not c.empty for c in costs.values()):
             wide = pd.DataFrame(
@@ -502,12 +511,12 @@ def compare_charts(runs: list[Run]) -> dict[str, Figure]:
             )
             years = sorted(next(iter(costs.values()))["year"].unique())
             figs["compare_costs"] = _side_and_diff(
-                f"Cost by component, present value {years[0]}–{years[-1]} (M CNY)", wide, "M CNY", runs, stacked=True
+                L.fill("compare:costs", first=years[0], last=years[-1]), wide, L.unit("M CNY"), runs, stacked=True, L=L
             )
         em = {r.label: r.tables.get("emissions") for r in runs}
         if all(e is not None and not e.empty for e in em.values()):
             wide = pd.DataFrame({lab: e.groupby("year")["value_mtco2"].sum() for lab, e in em.items()})
-            figs["compare_emissions"] = _emissions_chart(wide, runs)
+            figs["compare_emissions"] = _emissions_chart(wide, runs, L)
         gen = {r.label: r.tables.get("generation") for r in runs}
         if all(g is not None and not g.empty for g in gen.values()):
             y = _last_year(next(iter(gen.values())))
@@ -523,91 +532,88 @@ def compare_charts(runs: list[Run]) -> dict[str, Figure]:
                     for lab, g in gen.items()
                 }
             )
-            figs["compare_supply_mix"] = _side_and_diff(
-                f"Electricity supply in {y} (TWh/yr, storage discharge not counted)", wide, "TWh/yr", runs, stacked=True
-            )
+            figs["compare_supply_mix"] = _side_and_diff(L.fill("compare:supply", year=y), wide, "TWh/yr", runs, stacked=True, L=L)
         eu = {r.label: r.tables.get("energy_use") for r in runs}
-        if all(e is not None and not e.empty for e in eu.values()):
+        if all(e is not None and not e.empty and "mtce" in e.columns for e in eu.values()):
             y = _last_year(next(iter(eu.values())))
             wide = pd.DataFrame(
-                {
-                    lab: e[(e["year"] == y) & (e["sector"] != "power")]
-                    .assign(mtce=lambda f: f["value"] * np.where(f["unit"] == "TWh", 0.1229, 1.0))
-                    .groupby("carrier")["mtce"]
-                    .sum()
-                    for lab, e in eu.items()
-                }
+                {lab: e[(e["year"] == y) & (e["sector"] != "power")].groupby("carrier")["mtce"].sum() for lab, e in eu.items()}
             )
+            factor = _calorific_factor(runs[0].folder)
             figs["compare_energy_use"] = _side_and_diff(
-                f"Final energy use by carrier in {y} (Mtce/yr, electricity at 0.1229 kgce/kWh)", wide, "Mtce/yr", runs, stacked=True
+                L.fill("compare:energy", year=y, factor=f"{factor:g}"), wide, "Mtce/yr", runs, stacked=True, L=L
             )
-        fig = _targets_chart(runs)
+        fig = _targets_chart(runs, L)
         if fig is not None:
             figs["compare_targets"] = fig
         heads = headlines(runs)
         if heads:
-            figs["compare_headline"] = _headline_chart(heads)
-    return figs
+            figs["compare_headline"] = _headline_chart(heads, L)
+    return ChartSet(figures=figs, notes=list(notes), lang=used, font=font)
 
 
-def _headline_chart(heads: list[Headline]) -> Figure:
+def _headline_chart(heads: list[Headline], L: Labels | None = None) -> Figure:
     """One panel per headline quantity, one bar per run − first run, the value written on the bar."""
+    L = L or Labels("en")
+    year = heads[0].year
     items = [
-        ("investment (bn CNY, undiscounted)", [h.d_investment_mcny / 1000 if h.d_investment_mcny is not None else np.nan for h in heads]),
-        ("cost, present value (M CNY)", [h.d_cost_pv_mcny for h in heads]),
-        (f"CO2 in {heads[0].year} (Mt CO2/yr)", [h.d_co2_mt for h in heads]),
-        (f"final energy in {heads[0].year} (Mtce/yr)", [h.d_final_energy_mtce for h in heads]),
-        ("targets met (count)", [h.targets_met - h.base_targets_met for h in heads]),
+        ("compare:h investment", [h.d_investment_mcny / 1000 if h.d_investment_mcny is not None else np.nan for h in heads]),
+        ("compare:h pv cost", [h.d_cost_pv_mcny for h in heads]),
+        ("compare:h co2", [h.d_co2_mt for h in heads]),
+        ("compare:h final energy", [h.d_final_energy_mtce for h in heads]),
+        ("compare:h targets", [h.targets_met - h.base_targets_met for h in heads]),
     ]
     items = [(t, v) for t, v in items if not all(np.isnan(x) for x in np.asarray(v, dtype=float))]
     fig, axes = plt.subplots(1, len(items), figsize=(3.2 * len(items), 4.8), squeeze=False)
-    names = [h.run for h in heads]
+    names = [run_name(h.run, L) for h in heads]
+    base = run_name(heads[0].base, L)
     for ax, (what, vals) in zip(axes[0], items, strict=True):
         vals = np.asarray(vals, dtype=float)
-        cols = ["#d62728" if v > 0 else "#2ca02c" for v in vals] if "targets" not in what else ["#1f77b4"] * len(vals)
+        cols = ["#d62728" if v > 0 else "#2ca02c" for v in vals] if what != "compare:h targets" else ["#1f77b4"] * len(vals)
         x = np.arange(len(vals))
         ax.bar(x, vals, 0.6, color=cols)
         for xi, v in zip(x, vals, strict=True):
             ax.text(xi, v, f"{v:+,.4g}", ha="center", va="bottom" if v >= 0 else "top", fontsize=10, fontweight="bold")
         ax.axhline(0, color="black", linewidth=0.8)
         ax.set_xticks(x, names)
-        ax.set_title(what, fontsize=10)
+        ax.set_title(L.fill(what, year=year), fontsize=10)
         lo, hi = min(0.0, vals.min()), max(0.0, vals.max())
         pad = 0.25 * max(hi - lo, 1e-9)
         ax.set_ylim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
         ax.grid(axis="x", visible=False)
-    fig.suptitle(
-        f"What {', '.join(names)} change{'s' if len(names) == 1 else ''} against {heads[0].base} (run − {heads[0].base})",
-        fontsize=13,
-        fontweight="bold",
-    )
+    title = L.fill("compare:headline title", runs=L.sep.join(names), base=base)
+    if L.lang != "zh" and len(names) == 1:
+        title = title.replace(" change ", " changes ", 1)
+    fig.suptitle(title, fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
-def _emissions_chart(wide: pd.DataFrame, runs: list[Run]) -> Figure:
+def _emissions_chart(wide: pd.DataFrame, runs: list[Run], L: Labels | None = None) -> Figure:
+    L = L or Labels("en")
     labels = [r.label for r in runs]
+    names = [run_name(lab, L) for lab in labels]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(13, 5.5))
-    for j, lab in enumerate(labels):
-        a1.plot(wide.index, wide[lab], marker="o", color=plt.get_cmap("tab10")(j), label=lab)
+    for j, (lab, name) in enumerate(zip(labels, names, strict=True)):
+        a1.plot(wide.index, wide[lab], marker="o", color=plt.get_cmap("tab10")(j), label=name)
     a1.set_ylabel("Mt CO2/yr")
-    a1.set_xlabel("year")
+    a1.set_xlabel(L("year"))
     a1.set_ylim(0, wide.to_numpy().max() * 1.1)  # emissions are a quantity: from zero
     a1.set_xticks(wide.index)
-    a1.set_title("side by side")
+    a1.set_title(L("compare:side by side"))
     a1.legend(frameon=False)
-    for j, lab in enumerate(labels[1:], start=1):
+    for j, (lab, name) in enumerate(zip(labels[1:], names[1:], strict=True), start=1):
         d = wide[lab] - wide[labels[0]]
-        a2.bar(wide.index + (j - len(labels) / 2) * 0.3, d, 0.3, color=plt.get_cmap("tab10")(j), label=f"{lab} − {labels[0]}")
+        a2.bar(wide.index + (j - len(labels) / 2) * 0.3, d, 0.3, color=plt.get_cmap("tab10")(j), label=f"{name} − {names[0]}")
         for xx, v in zip(wide.index, d, strict=True):
             a2.text(xx + (j - len(labels) / 2) * 0.3, v, f"{v:+.3g}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8.5)
     a2.axhline(0, color="black", linewidth=0.8)
-    a2.set_ylabel("difference (Mt CO2/yr)")
-    a2.set_xlabel("year")
+    a2.set_ylabel(L("compare:emissions diff"))
+    a2.set_xlabel(L("year"))
     a2.set_xticks(wide.index)
-    a2.set_title(f"{' / '.join(labels[1:])} − {labels[0]} (< 0: less CO2)")
+    a2.set_title(L.fill("compare:less co2", runs=" / ".join(names[1:]), base=names[0]))
     a2.legend(frameon=False)
-    fig.suptitle(f"CO2 emissions — {' vs '.join(labels)}", fontsize=13, fontweight="bold")
+    fig.suptitle(f"{L('compare:emissions')} — {L('compare:vs').join(names)}", fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
@@ -662,22 +668,31 @@ def target_view(runs: list[Run]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _targets_chart(runs: list[Run]) -> Figure | None:
-    """Each target's value as % of target per run, with shadow prices written beside.
+def _targets_chart(runs: list[Run], L: Labels | None = None) -> Figure | None:
+    """Each target's value as % of target per run, with shadow prices written beside; targets in the policy's clause order.
 
     A run without the target (a baseline) shows the value it reaches anyway,
     hatched, so the chart reads as "what the policy changes".
     """
+    L = L or Labels("en")
     view = target_view(runs)
-    ids = sorted({i for v in view.values() for i in v.index})
+    clause: dict[str, object] = {}
+    for v in view.values():
+        if "clause" in v.columns:
+            for t, c in v["clause"].items():
+                if isinstance(c, str) and c:
+                    clause.setdefault(t, c)
+    seen = [i for v in view.values() for i in v.index]
+    ids = sorted(dict.fromkeys(seen), key=lambda t: (clause_key(clause.get(t)), seen.index(t)))
     if not ids:
         return None
     labels = [r.label for r in runs]
+    names = [run_name(lab, L) for lab in labels]
     fig, ax = plt.subplots(figsize=(14, 1.2 + 0.55 * len(ids) * max(1, len(labels) / 2)))
     n = len(labels)
     h = 0.8 / n
     y = np.arange(len(ids))[::-1]
-    for j, lab in enumerate(labels):
+    for j, (lab, name) in enumerate(zip(labels, names, strict=True)):
         c = view[lab]
         for k, t in enumerate(ids):
             yy = y[k] + (n - 1 - j - (n - 1) / 2) * h
@@ -695,41 +710,70 @@ def _targets_chart(runs: list[Run]) -> Figure | None:
                 linewidth=1.5,
             )
             if r["has_target"]:
-                text = f"{lab}: {r['value']:.4g} {r['unit']} ({'met' if met else 'missed'}); shadow price {r['shadow_price']:.4g} {r['shadow_price_unit']}"
+                text = L.fill(
+                    "compare:target has",
+                    run=name,
+                    value=_fmt(r["value"]),
+                    unit=L.unit(r["unit"]),
+                    status=L("met" if met else "missed"),
+                    price=_fmt(r["shadow_price"]),
+                    price_unit=L.unit(r["shadow_price_unit"]),
+                )
             else:
-                text = f"{lab}: {r['value']:.4g} {r['unit']} without this target ({'would be met' if met else 'would be missed'})"
+                status = L("compare:would be met" if met else "compare:would be missed")
+                text = L.fill("compare:target without", run=name, value=_fmt(r["value"]), unit=L.unit(r["unit"]), status=status)
             ax.text(width + 2, yy, text, va="center", fontsize=7.5)
     ax.axvline(100, color="black", linestyle="--", linewidth=1)
-    ax.set_yticks(y, ids)
+    ax.set_yticks(y, [L(t) for t in ids])
     ax.set_xlim(0, 420)
     ax.set_xticks([0, 50, 100, 150, 200])
-    ax.set_xlabel("value as % of target (%, ≥ 200 % clipped); frame green = met, red = missed; hatched = run without this target")
+    ax.set_xlabel(L("compare:targets axis"))
     ax.grid(axis="y", visible=False)
-    handles = [Patch(facecolor=plt.get_cmap("tab10")(j), label=lab) for j, lab in enumerate(labels)]
-    handles.append(Patch(facecolor="white", edgecolor="#666666", hatch="///", label="run without this target"))
+    handles = [Patch(facecolor=plt.get_cmap("tab10")(j), label=name) for j, name in enumerate(names)]
+    handles.append(Patch(facecolor="white", edgecolor="#666666", hatch="///", label=L("compare:without target")))
     ax.legend(handles=handles, loc="lower right", frameon=False)
-    fig.suptitle(f"Targets and their shadow prices — {' vs '.join(labels)}", fontsize=13, fontweight="bold")
+    fig.suptitle(f"{L('compare:targets title')} — {L('compare:vs').join(names)}", fontsize=13, fontweight="bold")
     fig.tight_layout()
     return fig
 
 
-def compare_runs(folders, out: str | Path) -> dict:
-    """Load, check, and write the difference table and charts into ``out``; return a summary."""
+def compare_runs(folders, out: str | Path, lang: str = "en") -> dict:
+    """Load, check, and write the difference table and charts (labels in ``lang``) into ``out``; return a summary.
+
+    ``difference.csv`` keeps English column names and category names in every
+    language (a machine-readable table); the charts and the summary's lines
+    (:func:`summary_lines`) are in ``lang``.
+    """
     runs = load_runs(folders)
     check_comparable(runs)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     table = difference_table(runs)
     table.to_csv(out / "difference.csv", index=False, float_format="%.9g", lineterminator="\n")
-    from simulator.results.charts import ChartSet
-
-    figs = compare_charts(runs)
-    save_charts(ChartSet(figures=figs), out / "charts")
+    charts = compare_charts(runs, lang)
+    names = sorted(charts.figures)
+    save_charts(charts, out / "charts")
     totals = table[(table["category"] == "cost (present value)") & (table["item"] == "total")]
     return {
         "headlines": headlines(runs),
         "runs": [r.label for r in runs],
-        "charts": sorted(figs),
+        "charts": names,
         "difference_rows": len(table),
         "total_cost_pv": totals.iloc[0][[r.label for r in runs]].to_dict() if not totals.empty else {},
+        "lang": charts.lang,
+        "notes": charts.notes,
+        "out": out,
     }
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """What ``transim compare`` prints, in the summary's language: the headlines first, then totals and where the files are."""
+    L = Labels(summary.get("lang", "en"))
+    out = Path(summary["out"])
+    lines = [h.text(L) for h in summary["headlines"]]
+    lines.append(L.fill("compare:compared", runs=L.sep.join(run_name(r, L) for r in summary["runs"])))
+    for label, value in summary["total_cost_pv"].items():
+        lines.append(L.fill("compare:total cost", run=run_name(label, L), value=f"{value:,.1f}"))
+    lines.append(L.fill("compare:table", path=out / "difference.csv", rows=summary["difference_rows"]))
+    lines.append(L.fill("compare:charts", names=", ".join(summary["charts"]), folder=out / "charts"))
+    return lines

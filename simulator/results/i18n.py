@@ -242,6 +242,101 @@ TERMS: dict[str, tuple[str, str]] = {
     "report:version:slices": ("time slices", "时间切片"),
     "report:version:status": ("solver status", "求解状态"),
     "optimal": ("optimal", "最优"),
+    # ---------------------------------------------------------------- compare (results/compare.py, `transim compare`)
+    # templates: ``L(key).format(...)``; the same placeholders in both languages
+    "compare:headline": ("{run} − {base}: ", "{run} − {base}："),
+    "compare:investment": ("investment {value} bn CNY", "投资 {value} 十亿元"),
+    "compare:pv cost": ("present-value cost {value} M CNY", "总成本现值 {value} 百万元"),
+    "compare:co2": ("CO2 in {year} {value} Mt", "{year}年CO2 {value} 百万吨"),
+    "compare:final energy": ("final energy in {year} {value} Mtce", "{year}年终端能源 {value} 百万吨标煤"),
+    "compare:targets met": ("targets met {met} of {n} ({base}: {base_met})", "目标达成 {met}/{n}（{base} {base_met}/{n}）"),
+    "compare:per t": ("{value} CNY per t CO2 avoided", "每减排1吨CO2成本 {value} 元"),
+    "compare:compared": ("compared: {runs}", "已比较：{runs}"),
+    "compare:total cost": ("  total cost (present value) {run}: {value} M CNY", "  总成本现值 {run}：{value} 百万元"),
+    "compare:table": (
+        "difference table: {path} ({rows} rows; column names in English)",
+        "差值表：{path}（{rows} 行；列名为英文，供程序读取）",
+    ),
+    "compare:charts": ("charts: {names} in {folder}", "图表：{names}，位于 {folder}"),
+    "compare:vs": (" vs ", " 对比 "),
+    "compare:sep": (", ", "、"),
+    "compare:side by side": ("side by side", "并列对比"),
+    "compare:identical": ("{title} (identical in all runs)", "{title}（各运行相同）"),
+    "compare:diff axis": ("difference ({unit}); > 0: more in {runs}", "差值（{unit}）；> 0：{runs}更多"),
+    "compare:diff title total": ("{runs} − {base}: total {value} {unit}", "{runs} − {base}：合计 {value} {unit}"),
+    "compare:capacity": ("Capacity in {year} (GW)", "{year}年装机容量（GW）"),
+    "compare:costs": ("Cost by component, present value {first}–{last} (M CNY)", "分项成本现值，{first}–{last}年（百万元）"),
+    "compare:supply": (
+        "Electricity supply in {year} (TWh/yr, storage discharge not counted)",
+        "{year}年电力供应（TWh/yr，不计储能放电）",
+    ),
+    "compare:energy": (
+        "Final energy use by carrier in {year} (Mtce/yr, electricity at {factor} kgce/kWh)",
+        "{year}年分品种终端能源消费（Mtce/yr，电力按 {factor} kgce/kWh 折算）",
+    ),
+    "compare:emissions": ("CO2 emissions", "二氧化碳排放"),
+    "compare:emissions diff": ("difference (Mt CO2/yr)", "差值（Mt CO2/yr）"),
+    "compare:less co2": ("{runs} − {base} (< 0: less CO2)", "{runs} − {base}（< 0：CO2更少）"),
+    "compare:headline title": ("What {runs} change against {base} (run − {base})", "{runs}相对{base}的变化（运行 − {base}）"),
+    "compare:h investment": ("investment (bn CNY, undiscounted)", "投资（十亿元，未折现）"),
+    "compare:h pv cost": ("cost, present value (M CNY)", "总成本现值（百万元）"),
+    "compare:h co2": ("CO2 in {year} (Mt CO2/yr)", "{year}年CO2（Mt CO2/yr）"),
+    "compare:h final energy": ("final energy in {year} (Mtce/yr)", "{year}年终端能源（Mtce/yr）"),
+    "compare:h targets": ("targets met (count)", "达成目标数（个）"),
+    "compare:targets title": ("Targets and their shadow prices", "目标及其影子价格"),
+    "compare:target has": (
+        "{run}: {value} {unit} ({status}); shadow price {price} {price_unit}",
+        "{run}：{value} {unit}（{status}）；影子价格 {price} {price_unit}",
+    ),
+    "compare:target without": ("{run}: {value} {unit} without this target ({status})", "{run}：{value} {unit}，无此目标（{status}）"),
+    "compare:would be met": ("would be met", "亦可达成"),
+    "compare:would be missed": ("would be missed", "不能达成"),
+    "compare:targets axis": (
+        "value as % of target (%, ≥ 200 % clipped); frame green = met, red = missed; hatched = run without this target",
+        "完成值占目标值（%，≥ 200 % 截断）；绿框 = 达成，红框 = 未达成；斜线 = 无此目标的运行",
+    ),
+    "compare:without target": ("run without this target", "无此目标的运行"),
+    # ---------------------------------------------------------------- sweeps (simulator/sweep.py charts, `transim sweep`)
+    "pv_total": ("PV total", "光伏合计"),
+    "sweep:variants": ("variants", "变体数"),
+    "sweep:no solved": ("no solved variant", "无已求解变体"),
+    "sweep:identical": ("identical in all {n} variants:", "全部 {n} 个变体相同："),
+    "sweep:power": ("power", "功率"),
+    "sweep:energy": ("energy", "能量"),
+    "sweep:capacity": ("capacity ({unit})", "装机容量（{unit}）"),
+    "sweep:capacities": ("Capacities in {year} across {n} solved of {total} variants", "{year}年装机容量：{total} 个变体中已求解 {n} 个"),
+    "sweep:objective": ("total system cost (present value)", "系统总成本（现值）"),
+    "sweep:annual cost": ("annual cost {year}, {what}", "{year}年年度成本：{what}"),
+    "sweep:all sectors": ("all sectors", "全部门"),
+    "sweep:costs": (
+        "Costs across {n} solved of {total} variants (real base-year CNY)",
+        "成本：{total} 个变体中已求解 {n} 个（基准年不变价）",
+    ),
+    "sweep:share of": ("{p} % of {n}", "{n} 个中 {p} %"),
+    "sweep:no data": ("no data", "无数据"),
+    "sweep:all hard": ("all hard targets (variant feasible)", "全部硬约束目标（变体可行）"),
+    "sweep:meeting": ("variants meeting the target (%)", "达成目标的变体比例（%）"),
+    "sweep:targets": (
+        "Probability of meeting each target: {optimal} optimal, {infeasible} infeasible variants\n"
+        "(infeasible variants: targets met by their plan with every target relaxed)",
+        "各目标达成概率：{optimal} 个最优变体，{infeasible} 个不可行变体\n（不可行变体：按放宽全部目标后的规划判断）",
+    ),
+    "sweep:shadow prices": (
+        "Shadow prices of targets across {n} optimal variants (0 = not binding)",
+        "目标影子价格：{n} 个最优变体（0 = 不起约束作用）",
+    ),
+    "sweep:total cost": ("total cost ({unit})", "总成本（{unit}）"),
+    "sweep:pv capacity": ("PV capacity {year} (GW)", "{year}年光伏装机（GW）"),
+    "sweep:sensitivity": (
+        "Sensitivity: each optimal variant against each sampled parameter (infeasible variants have no plan)",
+        "敏感性：各最优变体对各抽样参数（不可行变体无规划）",
+    ),
+    "sweep:target year": ("{target} ({year})", "{target}（{year}年）"),
+    "sweep:met share": ("variants in which the target is met (%)", "目标达成的变体比例（%）"),
+    "sweep:robustness": (
+        "Robustness across the data's own ranges ({n} variants, Latin hypercube)",
+        "数据自身取值范围内的稳健性（{n} 个变体，拉丁超立方抽样）",
+    ),
     # ---------------------------------------------------------------- limits (limits.csv column → what it limits)
     "limit:potential": ("full potential", "潜力上限"),
     "limit:max_rate_per_yr": ("maximum rate per year", "年最大推广量"),
@@ -287,6 +382,15 @@ class Labels:
             parts = key.split(":")
             return (_ZH_JOIN if idx else " – ").join(self(p) for p in parts)
         return key if idx else key.replace("_", " ")
+
+    def fill(self, key: str, **values) -> str:
+        """A template of the table filled in: ``L.fill("compare:capacity", year=2026)`` → ``2026年装机容量（GW）``."""
+        return self(key).format(**values)
+
+    @property
+    def sep(self) -> str:
+        """The separator of a list of names in this language (``, `` or ``、``)."""
+        return self("compare:sep")
 
     def unit(self, text: str) -> str:
         """A unit in this language: words translated (``M CNY per %`` → ``百万元/%``), SI symbols kept."""
