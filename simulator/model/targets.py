@@ -20,8 +20,13 @@ year keeps the target's id, the others are ``<id>@<year>``. On a linear path
 the right-hand side of year y is ``T_y = T_0 + (T − T_0)·(y − b)/(year − b)``
 with T_0 the base-year value.
 
-A soft target adds a shortfall variable ``shortfall ≥ 0`` (numerator units)
-on the weak side and ``penalty · shortfall`` to the objective.
+A soft target adds a shortfall variable ``shortfall ≥ 0`` in indicator units
+(%, Mtce, kgce/t …) on the weak side, entering its row with the factor ``k``
+(numerator units per indicator unit: ``denominator_ref/scale`` for a share,
+the path's slope for a growth target, 1 otherwise), and ``penalty · shortfall``
+to the objective. Keeping the factor in the matrix rather than in the cost
+holds every penalty coefficient at the stated M CNY per indicator unit (a
+share over a small denominator once gave 2.8e7 M CNY/GW, which stalled HiPO).
 
 The shadow price reported is the cost, in M CNY present value (objective
 units), of tightening the target by one indicator unit: ``dual`` for ``>=``,
@@ -188,7 +193,8 @@ def add_targets(model, rows: list[TargetRow], default_penalty: float, soften: se
     ``target_met[t]``: numerator − (T/scale)·denominator (sense) 0 for shares,
     numerator (sense) base·(1 + T/100)^n for average growth from the base,
     numerator (sense) T otherwise (indicator units); soft targets add
-    ``shortfall[t] ≥ 0`` (numerator units) on the weak side.
+    ``k_t·shortfall[t]`` on the weak side, ``shortfall[t] ≥ 0`` in indicator units
+    (k_t: :func:`_shortfall_factor`), and ``Σ_t penalty_t·shortfall[t]`` (M CNY) to the objective.
     ``soften`` names targets (by the target's id) to treat as soft regardless of their mode.
     """
     soften = soften or set()
@@ -211,7 +217,7 @@ def add_targets(model, rows: list[TargetRow], default_penalty: float, soften: se
             body, rhs = ind.numerator[y], ind.growth_level(y, r.target_value)
         else:
             body, rhs = ind.numerator[y], r.target_value
-        slack = b.shortfall[t] if t in soft else 0.0
+        slack = _shortfall_factor(r) * b.shortfall[t] if t in soft else 0.0
         if r.spec.sense == ">=":
             return body + slack >= rhs
         if r.spec.sense == "<=":
@@ -220,15 +226,22 @@ def add_targets(model, rows: list[TargetRow], default_penalty: float, soften: se
 
     blk.target_met = pyo.Constraint(blk.T, rule=_met)
 
-    def _penalty_per_unit(t):
-        r = by_id[t]
-        p = r.spec.penalty_mcny_per_unit or default_penalty
-        # shortfall is in numerator units; a share's or growth's penalty is per indicator unit
-        if r.indicator.is_growth:
-            return p / max(_growth_slope(r), 1e-9)
-        return p * (r.indicator.scale / r.indicator.denominator_ref if r.indicator.is_share else 1.0)
+    penalty = {t: by_id[t].spec.penalty_mcny_per_unit or default_penalty for t in soft}  # M CNY per indicator unit
+    blk.penalty = pyo.Expression(expr=sum(penalty[t] * blk.shortfall[t] for t in soft), doc="M CNY, present value")
 
-    blk.penalty = pyo.Expression(expr=sum(_penalty_per_unit(t) * blk.shortfall[t] for t in soft))
+
+def _shortfall_factor(row: TargetRow) -> float:
+    """k: numerator units per indicator unit of a soft target's shortfall.
+
+    Share: denominator_ref/scale (e.g. GW of roof per % for a roof-PV share);
+    growth: d(base·(1+T/100)^n)/dT at the target; otherwise 1.
+    """
+    ind = row.indicator
+    if ind.is_growth:
+        return max(_growth_slope(row), 1e-9)
+    if ind.is_share:
+        return ind.denominator_ref / ind.scale
+    return 1.0
 
 
 def shadow_price(row: TargetRow, dual: float) -> float:
@@ -247,7 +260,7 @@ def shortfall_in_units(model, row: TargetRow) -> float:
     t = row.id
     if t not in model.targets.T_soft:
         return 0.0
-    sf = pyo.value(model.targets.shortfall[t])
+    sf = pyo.value(model.targets.shortfall[t]) * _shortfall_factor(row)  # numerator units
     if row.indicator.is_share:
         den = pyo.value(row.indicator.denominator[row.year])
         return row.indicator.scale * sf / den if abs(den) > 1e-12 else float("nan")
