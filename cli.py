@@ -495,6 +495,7 @@ def sweep(
         bool, typer.Option("--data-ranges", help="sample every estimated input within its range (ranges.csv) instead of the sweep: section")
     ] = False,
     seed: Annotated[int, typer.Option(help="Latin hypercube seed of --data-ranges")] = 1,
+    lang: Lang = "en",
     debug: Debug = False,
 ) -> None:
     """Solve every variant of the scenario's sweep on Dask; gather OUT/sweep.parquet and OUT/charts/.
@@ -534,13 +535,15 @@ def sweep(
         table = sw.run_sweep(plan, out, scheduler=scheduler, workers=workers, on_start=start, on_result=result)
         if bar is not None:
             bar.close()
-        progress("drawing the sweep charts")
-        charts = sw.write_charts(table, out, sw.column_units(plan), sensitivity=not data_ranges)
+        robust = None
         if data_ranges:
             robust = sw.robustness(table, plan)
             robust.to_csv(out / "robustness.csv", index=False)
-            chart = sw.plot_robustness(robust, out / "charts" / "robustness.png")
-            charts += [chart] if chart is not None else []
+        progress("drawing the sweep charts")
+        charts, notes = sw.write_charts(table, out, sw.column_units(plan), sensitivity=not data_ranges, robust=robust, lang=lang)
+        progress.done()
+        for note in notes:
+            typer.echo(f"note: {note}", err=True)
     except KeyboardInterrupt as exc:
         if debug:
             raise

@@ -23,7 +23,7 @@ Run folder ``OUT/``::
     sweep.json            fingerprint of the sweep, parameters, units, timings
     variants/<id>.json    one finished variant (written as it arrives; a rerun skips it)
     sweep.parquet         all variants, one row each (:func:`gather`)
-    charts/*.png          distributions and target probabilities (:func:`write_charts`)
+    charts/*.png          distributions and target probabilities (:func:`write_charts`; ``--lang zh``: in Chinese)
 
 Resuming: rerunning the same command on the same ``OUT`` recomputes only
 variants without a file (and those lost to a worker failure). A folder that
@@ -59,6 +59,7 @@ from scipy.stats import qmc
 from simulator.errors import InfeasibleError, InputError, Problem, ScenarioError, SimulatorError
 from simulator.intake.inputs import Inputs, apply_overrides, load_inputs
 from simulator.intake.scenario import Scenario, Sweep, SweepParameter, deep_merge, scenario_from_dict
+from simulator.results.i18n import Labels
 
 RETRY = {"lost"}  # statuses recomputed on a rerun (cluster trouble, not the model)
 
@@ -431,27 +432,6 @@ def _drivers(x: pd.DataFrame, y: pd.Series, top: int) -> list[tuple[str, float]]
     return [(name, float(r)) for name, r in ranked[:top]]
 
 
-def plot_robustness(frame: pd.DataFrame, path: Path) -> Path | None:
-    """Share of the data's variants in which each target can be met (bar), with the 90 % line."""
-    if frame.empty:
-        return None
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(8, 0.5 * len(frame) + 1.5), layout="constrained")
-    ax = fig.subplots()
-    labels = [f"{r.target} ({r.year})" for r in frame.itertuples(index=False)]
-    ax.barh(labels, 100 * frame["met_share"].fillna(0), color="#4c72b0")
-    ax.axvline(90, color="#c44e52", linestyle="--", linewidth=1, label="90 %")
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("variants in which the target is met (%)")
-    ax.invert_yaxis()
-    ax.legend(loc="lower right")
-    n = int(frame["variants"].max()) if len(frame) else 0
-    fig.suptitle(f"Robustness across the data's own ranges ({n} variants, Latin hypercube)")
-    fig.savefig(path, dpi=110)
-    return path
-
-
 # --------------------------------------------------------------------------- one variant
 
 
@@ -792,22 +772,23 @@ def _num(v: float) -> str:
     return f"{v:.3g}"
 
 
-def _hist(ax, values: pd.Series, title: str, xlabel: str) -> None:
-    """A histogram with P10/P50/P90; where every variant has the same value, that value and "identical in all variants"."""
+def _hist(ax, values: pd.Series, title: str, xlabel: str, L: Labels, unit: str | None = None) -> None:
+    """A histogram with P10/P50/P90; where every variant has the same value, that value (in ``unit``, default the
+    x label) and "identical in all variants"."""
     from matplotlib.ticker import FuncFormatter
 
     v = values.dropna().to_numpy(dtype=float)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("variants")
+    ax.set_ylabel(L("sweep:variants"))
     if len(v) == 0:
-        ax.text(0.5, 0.5, "no solved variant", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, L("sweep:no solved"), ha="center", va="center", transform=ax.transAxes)
         return
     if v.max() - v.min() <= 1e-9 * max(1.0, abs(v).max()):
         ax.text(
             0.5,
             0.5,
-            f"identical in all {len(v)} variants:\n{_num(v[0])} {xlabel}",
+            f"{L.fill('sweep:identical', n=len(v))}\n{_num(v[0])} {xlabel if unit is None else unit}",
             ha="center",
             va="center",
             transform=ax.transAxes,
@@ -846,8 +827,9 @@ def _grid(n: int):
     return fig, axes
 
 
-def plot_capacities(table: pd.DataFrame, path: Path, n_total: int) -> Path | None:
-    """Histograms of the final-year capacities that differ between variants."""
+def capacities_figure(table: pd.DataFrame, n_total: int, L: Labels | None = None):
+    """Histograms of the final-year capacities that differ between variants (PV total and storage always)."""
+    L = L or Labels("en")
     year = _final_year(table, "capacity_")
     if year is None:
         return None
@@ -863,43 +845,45 @@ def plot_capacities(table: pd.DataFrame, path: Path, n_total: int) -> Path | Non
     fig, axes = _grid(len(cols))
     for ax, c in zip(axes, cols, strict=False):
         unit = c.split(".")[0].split("_", 1)[1].upper().replace("GWH", "GWh")
-        tech = c.split(".")[1].replace("_", " ")
-        kind = "energy" if unit == "GWh" else "power"
-        _hist(ax, table[c], f"{tech} ({kind}), {year}" if tech.startswith("storage") else f"{tech}, {year}", f"capacity ({unit})")
-    fig.suptitle(f"Capacities in {year} across {table[cols[0]].notna().sum()} solved of {n_total} variants")
-    fig.savefig(path, dpi=110)
-    return path
+        tech = c.split(".")[1]
+        kind = L("sweep:energy" if unit == "GWh" else "sweep:power")
+        title = L.fill("sweep:storage panel", tech=L(tech), kind=kind, year=year) if tech.startswith("storage") else None
+        _hist(ax, table[c], title or L.fill("sweep:panel", what=L(tech), year=year), L.fill("sweep:capacity", unit=unit), L, unit)
+    fig.suptitle(L.fill("sweep:capacities", year=year, n=table[cols[0]].notna().sum(), total=n_total))
+    return fig
 
 
-def plot_costs(table: pd.DataFrame, path: Path, n_total: int) -> Path | None:
+def costs_figure(table: pd.DataFrame, n_total: int, L: Labels | None = None):
     """Histograms of the objective and of final-year annual costs by sector."""
+    L = L or Labels("en")
     year = _final_year(table, "cost_mcny.")
-    cols = [("objective_mcny", "total system cost (present value)", "M CNY")]
+    per_year = f"{L.unit('M CNY')}/yr"
+    cols = [("objective_mcny", L("sweep:objective"), L.unit("M CNY"))]
     if year is not None:
-        cols.append((f"cost_mcny.total.{year}", f"annual cost {year}, all sectors", "M CNY/yr"))
+        cols.append((f"cost_mcny.total.{year}", L.fill("sweep:annual cost", year=year, what=L("sweep:all sectors")), per_year))
         for c in sorted(c for c in table.columns if c.startswith("cost_mcny.") and c.endswith(f".{year}") and ".total." not in c):
             if table[c].max() - table[c].min() > 1e-6:
-                cols.append((c, f"annual cost {year}, {c.split('.')[1]}", "M CNY/yr"))
+                cols.append((c, L.fill("sweep:annual cost", year=year, what=L(c.split(".")[1])), per_year))
     cols = [c for c in cols if c[0] in table.columns]
     if not cols or table["objective_mcny"].notna().sum() == 0:
         return None
     fig, axes = _grid(len(cols))
     for ax, (c, title, unit) in zip(axes, cols, strict=False):
-        _hist(ax, table[c], title, unit)
-    fig.suptitle(f"Costs across {table['objective_mcny'].notna().sum()} solved of {n_total} variants (real base-year CNY)")
-    fig.savefig(path, dpi=110)
-    return path
+        _hist(ax, table[c], title, unit, L)
+    fig.suptitle(L.fill("sweep:costs", n=table["objective_mcny"].notna().sum(), total=n_total))
+    return fig
 
 
-def plot_targets(table: pd.DataFrame, path: Path) -> Path | None:
+def targets_figure(table: pd.DataFrame, L: Labels | None = None):
     """Share of variants meeting each target (infeasible variants: in the relaxed plan)."""
+    L = L or Labels("en")
     cols = [c for c in table.columns if c.startswith("target.") and c.endswith(".met")]
     solved = table[table["status"] == "optimal"]
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8, 0.55 * (len(cols) + 1) + 1.6), layout="constrained")
     ax = fig.subplots()
-    names = [c[len("target.") : -len(".met")] for c in cols] + ["all hard targets (variant feasible)"]
+    names = [L(c[len("target.") : -len(".met")]) for c in cols] + [L("sweep:all hard")]
     known = [table[c].dropna() for c in cols]
     probs = [float(k.astype(bool).mean()) if len(k) else np.nan for k in known]
     ns = [len(k) for k in known]
@@ -909,53 +893,40 @@ def plot_targets(table: pd.DataFrame, path: Path) -> Path | None:
     y = np.arange(len(names))[::-1]
     ax.barh(y, np.nan_to_num(probs) * 100, color=["#55a868"] * len(cols) + ["#4c72b0"])
     for yi, p, n in zip(y, probs, ns, strict=True):
-        label = f"{p * 100:.0f} % of {n}" if n else "no data"
+        label = L.fill("sweep:share of", p=f"{p * 100:.0f}", n=n) if n else L("sweep:no data")
         if n and p > 0.8:
             ax.text(p * 100 - 1, yi, label, va="center", ha="right", fontsize=9, color="white")
         else:
             ax.text(np.nan_to_num(p) * 100 + 1, yi, label, va="center", fontsize=9)
     ax.set_yticks(y, names)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("variants meeting the target (%)")
-    ax.set_title(
-        f"Probability of meeting each target: {len(solved)} optimal, {int((table['status'] == 'infeasible').sum())} infeasible variants\n"
-        "(infeasible variants: targets met by their plan with every target relaxed)",
-        fontsize=10,
-    )
-    fig.savefig(path, dpi=110)
-    return path
+    ax.set_xlabel(L("sweep:meeting"))
+    ax.set_title(L.fill("sweep:targets", optimal=len(solved), infeasible=int((table["status"] == "infeasible").sum())), fontsize=10)
+    return fig
 
 
-def plot_shadow_prices(table: pd.DataFrame, path: Path, units: dict) -> Path | None:
-    """Histograms of each target's shadow price over the optimal variants (every target binding in any variant)."""
-    fig = shadow_price_figure(table, units)
-    if fig is None:
-        return None
-    fig.savefig(path, dpi=110)
-    return path
-
-
-def shadow_price_figure(table: pd.DataFrame, units: dict):
-    """The figure of :func:`plot_shadow_prices`: one panel per target with a non-zero shadow price in any optimal variant."""
+def shadow_price_figure(table: pd.DataFrame, units: dict, L: Labels | None = None):
+    """One histogram panel per target with a non-zero shadow price in any optimal variant (the grid grows; nothing is dropped)."""
+    L = L or Labels("en")
     solved = table[table["status"] == "optimal"]
-    # every target that binds in any variant gets a panel (the grid grows; nothing is dropped)
     cols = [c for c in table.columns if c.startswith("target.") and c.endswith(".shadow_price") and solved[c].abs().max() > 0]
     if not cols:
         return None
     fig, axes = _grid(len(cols))
     for ax, c in zip(axes, cols, strict=False):
-        _hist(ax, solved[c], c[len("target.") : -len(".shadow_price")], units.get(c, "M CNY per unit"))
-    fig.suptitle(f"Shadow prices of targets across {len(solved)} optimal variants (0 = not binding)")
+        _hist(ax, solved[c], L(c[len("target.") : -len(".shadow_price")]), L.unit(units.get(c, "M CNY per unit")), L)
+    fig.suptitle(L.fill("sweep:shadow prices", n=len(solved)))
     return fig
 
 
-def plot_sensitivity(table: pd.DataFrame, path: Path, units: dict) -> Path | None:
-    """Objective and final-year PV capacity against each sampled parameter."""
+def sensitivity_figure(table: pd.DataFrame, units: dict, L: Labels | None = None):
+    """Objective and final-year PV capacity against each sampled parameter (parameters named by their ids)."""
+    L = L or Labels("en")
     params = [c for c in table.columns if c.startswith("param.")]
     year = _final_year(table, "capacity_gw.pv_total.")
-    ys = [("objective_mcny", "total cost (M CNY)")]
+    ys = [("objective_mcny", L.fill("sweep:total cost", unit=L.unit("M CNY")))]
     if year is not None:
-        ys.append((f"capacity_gw.pv_total.{year}", f"PV capacity {year} (GW)"))
+        ys.append((f"capacity_gw.pv_total.{year}", L.fill("sweep:pv capacity", year=year)))
     if not params:
         return None
     from matplotlib.figure import Figure
@@ -966,25 +937,89 @@ def plot_sensitivity(table: pd.DataFrame, path: Path, units: dict) -> Path | Non
         for j, pc in enumerate(params):
             ax = axes[i, j]
             ax.scatter(table[pc], table[yc], s=8, color="#4c72b0")
-            unit = units.get(pc, "")
+            unit = L.unit(units.get(pc, "") or "")
             ax.set_xlabel(f"{pc[len('param.') :]}" + (f" ({unit})" if unit else ""))
             if j == 0:
                 ax.set_ylabel(ylabel)
-    fig.suptitle("Sensitivity: each optimal variant against each sampled parameter (infeasible variants have no plan)")
-    fig.savefig(path, dpi=110)
-    return path
+    fig.suptitle(L("sweep:sensitivity"))
+    return fig
 
 
-def write_charts(table: pd.DataFrame, out: str | Path, units: dict | None = None, sensitivity: bool = True) -> list[Path]:
-    """All sweep charts into ``out/charts/``; returns the files written (``sensitivity``: one panel per parameter)."""
+def robustness_figure(frame: pd.DataFrame, L: Labels | None = None):
+    """Share of the data's variants in which each target can be met (bar), with the 90 % line."""
+    L = L or Labels("en")
+    if frame.empty:
+        return None
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 0.5 * len(frame) + 1.5), layout="constrained")
+    ax = fig.subplots()
+    labels = [L.fill("sweep:target year", target=L(r.target), year=r.year) for r in frame.itertuples(index=False)]
+    ax.barh(labels, 100 * frame["met_share"].fillna(0), color="#4c72b0")
+    ax.axvline(90, color="#c44e52", linestyle="--", linewidth=1, label="90 %")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(L("sweep:met share"))
+    ax.invert_yaxis()
+    ax.legend(loc="lower right")
+    n = int(frame["variants"].max()) if len(frame) else 0
+    fig.suptitle(L.fill("sweep:robustness", n=n))
+    return fig
+
+
+def sweep_figures(
+    table: pd.DataFrame, units: dict | None = None, sensitivity: bool = True, robust: pd.DataFrame | None = None, lang: str = "en"
+):
+    """Every sweep chart by file stem, labels in ``lang`` (from :mod:`simulator.results.i18n`), as a ChartSet.
+
+    ``zh`` uses the Simplified Chinese sans face the run charts use
+    (:func:`simulator.results.charts.resolve_lang`) and falls back to English
+    with a note when none is installed. ``robust``: the :func:`robustness`
+    table of a ``--data-ranges`` sweep (its chart, ``robustness``).
+    """
+    import matplotlib.pyplot as plt
+
+    from simulator.results.charts import ChartSet, _rc, resolve_lang
+
+    used, font, notes = resolve_lang(lang)
+    L = Labels(used)
+    units = units or {}
+    makers = {
+        "capacities": lambda: capacities_figure(table, len(table), L),
+        "costs": lambda: costs_figure(table, len(table), L),
+        "targets": lambda: targets_figure(table, L),
+        "shadow_prices": lambda: shadow_price_figure(table, units, L),
+        "sensitivity": lambda: sensitivity_figure(table, units, L) if sensitivity else None,
+        "robustness": lambda: robustness_figure(robust, L) if robust is not None else None,
+    }
+    out = ChartSet(notes=list(notes), lang=used, font=font)
+    with plt.rc_context(_rc(font)):
+        for name, make in makers.items():
+            fig = make()
+            if fig is not None:
+                out.figures[name] = fig
+    return out
+
+
+def write_charts(
+    table: pd.DataFrame,
+    out: str | Path,
+    units: dict | None = None,
+    sensitivity: bool = True,
+    robust: pd.DataFrame | None = None,
+    lang: str = "en",
+) -> tuple[list[Path], list[str]]:
+    """All sweep charts into ``out/charts/<name>.png`` (labels in ``lang``); returns the files written and notes (font fallback)."""
+    import matplotlib.pyplot as plt
+
+    from simulator.results.charts import _rc
+
     folder = Path(out) / "charts"
     folder.mkdir(parents=True, exist_ok=True)
-    units = units or {}
-    written = [
-        plot_capacities(table, folder / "capacities.png", len(table)),
-        plot_costs(table, folder / "costs.png", len(table)),
-        plot_targets(table, folder / "targets.png"),
-        plot_shadow_prices(table, folder / "shadow_prices.png", units),
-        plot_sensitivity(table, folder / "sensitivity.png", units) if sensitivity else None,
-    ]
-    return [p for p in written if p is not None]
+    charts = sweep_figures(table, units, sensitivity, robust, lang)
+    written = []
+    with plt.rc_context(_rc(charts.font)):  # the font family is resolved when the figure is drawn
+        for name, fig in charts.figures.items():
+            path = folder / f"{name}.png"
+            fig.savefig(path, dpi=110, metadata={"Software": "transim"})
+            written.append(path)
+    return written, charts.notes

@@ -14,6 +14,7 @@ from scipy import stats
 from simulator import sweep as sweep_mod
 from simulator.errors import InfeasibleError, ScenarioError
 from simulator.intake.scenario import Sweep, load_scenario
+from simulator.results.i18n import Labels
 from simulator.runs import pipeline
 from simulator.sweep import plan_sweep, run_serial, run_sweep, sample_parameters
 
@@ -254,8 +255,87 @@ def test_shadow_price_chart_shows_every_binding_target_and_says_when_nothing_var
     table["target.never.shadow_price"] = 0.0  # never binds: no panel
     fig = sw.shadow_price_figure(table, {})
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
-    assert len(titles) == 13 and "steel-intensity" in titles and "never" not in titles
-    steel = next(ax for ax in fig.axes if ax.get_title() == "steel-intensity")
+    steel_name = Labels("en")("steel-intensity")  # "steel energy intensity", from the translation table
+    assert len(titles) == 13 and steel_name in titles and "never" not in titles
+    steel = next(ax for ax in fig.axes if ax.get_title() == steel_name)
     text = " ".join(t.get_text() for t in steel.texts)
     assert "identical in all 10 variants" in text and "219,500" in text and "e+05" not in text
     assert sw._num(219_500.0) == "219,500"
+
+
+def _sweep_table(n: int = 6) -> tuple[pd.DataFrame, dict]:
+    """A sweep table as run_sweep gathers it (n variants, one infeasible), and its column units."""
+    rng = np.linspace(0.0, 1.0, n)
+    table = pd.DataFrame({"variant": [f"v{i:05d}" for i in range(n)], "status": ["optimal"] * (n - 1) + ["infeasible"]})
+    table["param.pv_capex_factor"] = 0.7 + 0.5 * rng
+    table["param.green_import_price"] = 0.38 + 0.14 * rng
+    table["objective_mcny"] = 219_000 + 1_000 * rng
+    for year in (2025, 2026):
+        table[f"capacity_gw.pv_total.{year}"] = 1.2 + 0.3 * rng
+        table[f"capacity_gw.storage_battery_lfp.{year}"] = 0.5  # never varies: "identical in all variants"
+        table[f"capacity_gwh.storage_battery_lfp.{year}"] = 1.0
+        table[f"capacity_gw.import_green.{year}"] = 2.0 + rng
+        table[f"cost_mcny.total.{year}"] = 80_000 + 500 * rng
+        table[f"cost_mcny.power.{year}"] = 20_000 + 500 * rng
+    for t, price in (("green-power-share", 10.0 + 5 * rng), ("steel-intensity", 7.4 + 0 * rng), ("pv-capacity", 0 * rng)):
+        table[f"target.{t}.value"] = 1.0
+        table[f"target.{t}.met"] = rng > 0.3
+        table[f"target.{t}.shadow_price"] = price
+    table.loc[table["status"] != "optimal", "objective_mcny"] = np.nan
+    units = {"param.green_import_price": "CNY/kWh", "param.pv_capex_factor": ""}
+    units.update({f"target.{t}.shadow_price": f"M CNY per {u}" for t, u in (("green-power-share", "%"), ("steel-intensity", "kgce/t"))})
+    return table, units
+
+
+def test_zh_sweep_charts_take_their_text_from_the_table_without_font_warnings(tmp_path, caplog):
+    import logging
+    import re
+    import warnings
+
+    from matplotlib.text import Text
+
+    from simulator.results import charts, i18n
+
+    if charts.resolve_lang("zh")[0] != "zh":
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    table, units = _sweep_table()
+    robust = pd.DataFrame(
+        {"target": ["green-power-share", "steel-intensity"], "year": [2026, 2026], "variants": [6, 6], "met_share": [0.5, 1.0]}
+    )
+    caplog.set_level(logging.WARNING, logger="matplotlib.font_manager")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written, notes = sweep_mod.write_charts(table, tmp_path, units, robust=robust, lang="zh")
+        figs = sweep_mod.sweep_figures(table, units, robust=robust, lang="zh").figures
+    assert not notes
+    assert {p.name for p in written} == {
+        f"{n}.png" for n in ("capacities", "costs", "targets", "shadow_prices", "sensitivity", "robustness")
+    }
+    assert all(p.stat().st_size > 10_000 for p in written)
+    assert not [str(w.message) for w in caught], [str(w.message) for w in caught]  # no missing glyph
+    assert not [r.getMessage() for r in caplog.records if "findfont" in r.getMessage()]
+    L = Labels("zh")
+    english = i18n.english_labels()
+    for name, fig in figs.items():  # no English label of the table anywhere in a zh sweep chart
+        text = "\n".join(t.get_text() for t in fig.findobj(Text) if t.get_visible())
+        found = [en for en in english if re.search(rf"(?<![A-Za-z]){re.escape(en)}(?![A-Za-z])", text)]
+        assert not found, (name, found)
+    # titles and axis labels from the table
+    panels = {ax.get_title(): ax for ax in figs["shadow_prices"].axes if ax.get_visible()}
+    assert set(panels) == {L("green-power-share"), L("steel-intensity")}  # pv-capacity never binds: no panel
+    assert panels[L("green-power-share")].get_xlabel() == "百万元/%"
+    assert panels[L("steel-intensity")].get_ylabel() == L("sweep:variants")
+    steel = " ".join(t.get_text() for t in panels[L("steel-intensity")].texts)
+    assert L.fill("sweep:identical", n=5) in steel and "7.4 百万元/kgce/t" in steel  # 5 optimal variants, one price
+    assert figs["shadow_prices"]._suptitle.get_text() == L.fill("sweep:shadow prices", n=5)
+    storage = next(ax for ax in figs["capacities"].axes if ax.get_title().startswith(L("storage_battery_lfp")))
+    assert f"{L.fill('sweep:identical', n=6)}\n0.5 GW" in " ".join(t.get_text() for t in storage.texts)
+    assert storage.get_title() in (
+        L.fill("sweep:storage panel", tech=L("storage_battery_lfp"), kind=k, year=2026) for k in ("功率", "能量")
+    )
+    assert storage.get_xlabel() == L.fill("sweep:capacity", unit="GW")
+    assert figs["robustness"]._suptitle.get_text() == L.fill("sweep:robustness", n=6)
+    ticks = [t.get_text() for t in figs["robustness"].axes[0].get_yticklabels()]
+    assert ticks == [L.fill("sweep:target year", target=L(t), year=2026) for t in ("green-power-share", "steel-intensity")]
+    assert figs["costs"].axes[0].get_title() == L("sweep:objective")
+    assert figs["targets"].axes[0].get_xlabel() == L("sweep:meeting")

@@ -304,6 +304,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "sweep:power": ("power", "功率"),
     "sweep:energy": ("energy", "能量"),
     "sweep:capacity": ("capacity ({unit})", "装机容量（{unit}）"),
+    "sweep:panel": ("{what}, {year}", "{what}，{year}年"),
+    "sweep:storage panel": ("{tech} ({kind}), {year}", "{tech}（{kind}），{year}年"),
     "sweep:capacities": ("Capacities in {year} across {n} solved of {total} variants", "{year}年装机容量：{total} 个变体中已求解 {n} 个"),
     "sweep:objective": ("total system cost (present value)", "系统总成本（现值）"),
     "sweep:annual cost": ("annual cost {year}, {what}", "{year}年年度成本：{what}"),
