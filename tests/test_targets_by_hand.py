@@ -1,0 +1,213 @@
+"""Targets (simulator.model.targets) on a tiny LP built by hand, with every number worked out on paper.
+
+Mutation testing (docs/testing.md) found the target rows' senses, soft shortfalls, share and growth
+forms, linear paths and shadow prices exercised only by the Wuhan runs, where no hand-worked number
+pins them. Here the indicator is one decision per year:
+
+* ``x[y] ≥ 0`` with a cost of 2 M CNY per unit (``level``, base-year value 10);
+* ``e[y] = 20 − a[y]``, emissions with abatement ``0 ≤ a[y] ≤ 20`` at 3 M CNY per unit (``emissions``);
+* a share ``x[y] / 40`` in % (``share``: scale 100, denominator 40 every year);
+* an average-growth indicator of ``v[y] ≥ 100`` (base level 100 in 2023) costing 1 M CNY per unit (``growth``).
+
+Objective: Σ_y (2·x[y] + 3·a[y] + v[y]) + the soft-target penalty (M CNY; no discounting).
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+import pytest
+
+from simulator.errors import ScenarioError
+from simulator.intake.scenario import Solver, scenario_from_dict
+from simulator.model.targets import Indicator, add_targets, resolve_targets, shadow_price, shortfall_in_units
+from simulator.solve.highs import solve
+
+YEARS = [2024, 2025, 2026]
+
+
+def _model():
+    m = pyo.ConcreteModel()
+    m.Y = pyo.Set(initialize=YEARS, ordered=True)
+    m.x = pyo.Var(m.Y, within=pyo.NonNegativeReals)
+    m.a = pyo.Var(m.Y, bounds=(0.0, 20.0))
+    m.v = pyo.Var(m.Y, bounds=(100.0, None))
+    m.e = pyo.Expression(m.Y, rule=lambda mm, y: 20.0 - mm.a[y])
+    indicators = {
+        "toy.level": Indicator("toy.level", "u", "level", m.x, base_value=10.0),
+        "toy.emissions": Indicator("toy.emissions", "Mt", "emissions", m.e, base_value=20.0),
+        "toy.share": Indicator("toy.share", "%", "share", m.x, denominator=dict.fromkeys(YEARS, 40.0), scale=100.0, denominator_ref=40.0),
+        "toy.growth": Indicator("toy.growth", "%", "growth", m.v, growth_from_base=2023, base_level=100.0),
+        "toy.nobase": Indicator("toy.nobase", "u", "no base value", m.x),
+    }
+    return m, indicators
+
+
+def _scenario(targets):
+    return scenario_from_dict(
+        {"name": "toy", "years": {"base": 2023, "start": 2024, "end": 2026}, "sectors": {"power": {}}, "targets": list(targets)}
+    )
+
+
+def _target(tid, indicator, year=2026, **kw):
+    return {"id": tid, "indicator": indicator, "year": year, **kw}
+
+
+def _solve(targets, default_penalty=1.0, soften=None):
+    m, indicators = _model()
+    rows = resolve_targets(_scenario(targets), indicators)
+    add_targets(m, rows, default_penalty, soften=soften)
+    m.total_cost = pyo.Objective(expr=sum(2.0 * m.x[y] + 3.0 * m.a[y] + m.v[y] for y in m.Y) + m.targets.penalty)
+    result = solve(m, Solver())
+    return m, rows, result
+
+
+def _rhs_free_objective():
+    """With no target: x = a = 0, v = 100 each year → 3 · 100 = 300 M CNY."""
+    return 300.0
+
+
+def test_change_vs_base_at_least_target_and_its_shadow_price():
+    """level ≥ 10 · (1 + 0.5) = 15 in 2026: x = 15, objective 300 + 2·15 = 330; tightening by one unit costs 2."""
+    m, rows, result = _solve([_target("t", "toy.level", change_vs_base=0.5, sense=">=")])
+    (row,) = rows
+    assert row.target_value == pytest.approx(15.0)
+    assert pyo.value(m.x[2026]) == pytest.approx(15.0)
+    assert pyo.value(m.x[2025]) == pytest.approx(0.0)
+    assert result.objective == pytest.approx(_rhs_free_objective() + 30.0)
+    assert shadow_price(row, result.duals[m.targets.target_met["t"]]) == pytest.approx(2.0)
+
+
+def test_at_most_target_abates_and_reports_a_positive_price():
+    """emissions 20 − a ≤ 8 in 2026: a = 12, objective 300 + 3·12 = 336; one Mt tighter costs 3 (dual −3 on a ≤ row)."""
+    m, rows, result = _solve([_target("t", "toy.emissions", value=8.0, sense="<=")])
+    assert pyo.value(m.a[2026]) == pytest.approx(12.0)
+    assert result.objective == pytest.approx(336.0)
+    dual = result.duals[m.targets.target_met["t"]]
+    assert dual == pytest.approx(-3.0)
+    assert shadow_price(rows[0], dual) == pytest.approx(3.0)
+
+
+def test_equality_target_holds_exactly_and_its_price_is_the_dual():
+    """emissions = 8 in 2026: a = 12 (as for ≤); d objective / d T = −3 (a higher T needs less abatement)."""
+    m, rows, result = _solve([_target("t", "toy.emissions", value=8.0, sense="==")])
+    assert pyo.value(m.e[2026]) == pytest.approx(8.0)
+    assert result.objective == pytest.approx(336.0)
+    assert shadow_price(rows[0], result.duals[m.targets.target_met["t"]]) == pytest.approx(-3.0)
+
+
+def test_soft_at_least_target_pays_the_penalty_when_cheaper():
+    """level ≥ 15 soft at 1.5 M CNY per unit short (< 2 to meet it): x = 0, shortfall 15, objective 300 + 22.5."""
+    m, rows, result = _solve([_target("t", "toy.level", value=15.0, mode="soft", penalty_mcny_per_unit=1.5)])
+    assert pyo.value(m.x[2026]) == pytest.approx(0.0)
+    assert pyo.value(m.targets.shortfall["t"]) == pytest.approx(15.0)
+    assert shortfall_in_units(m, rows[0]) == pytest.approx(15.0)
+    assert result.objective == pytest.approx(322.5)
+
+
+def test_soft_target_is_met_when_the_penalty_is_dearer_and_the_default_penalty_applies():
+    """Penalty 2.5 > 2: x = 15, no shortfall (330). With no own penalty the default (1.0) applies: shortfall 15 → 315."""
+    m, rows, result = _solve([_target("t", "toy.level", value=15.0, mode="soft", penalty_mcny_per_unit=2.5)])
+    assert pyo.value(m.x[2026]) == pytest.approx(15.0)
+    assert shortfall_in_units(m, rows[0]) == pytest.approx(0.0)
+    assert result.objective == pytest.approx(330.0)
+    m, rows, result = _solve([_target("t", "toy.level", value=15.0, mode="soft")], default_penalty=1.0)
+    assert result.objective == pytest.approx(315.0)
+
+
+def test_soft_at_most_target_and_a_hard_target_softened_by_id():
+    """emissions ≤ 8 soft at 2 per Mt (< 3 to abate): a = 0, shortfall 12, objective 300 + 24.
+
+    The same target hard but named in ``soften`` is soft at the default penalty 1.0: 300 + 12.
+    A hard target not named in ``soften`` stays hard (336).
+    """
+    m, rows, result = _solve([_target("t", "toy.emissions", value=8.0, sense="<=", mode="soft", penalty_mcny_per_unit=2.0)])
+    assert pyo.value(m.a[2026]) == pytest.approx(0.0)
+    assert shortfall_in_units(m, rows[0]) == pytest.approx(12.0)
+    assert result.objective == pytest.approx(324.0)
+    hard = [_target("t", "toy.emissions", value=8.0, sense="<=")]
+    assert _solve(hard, soften={"t"})[2].objective == pytest.approx(312.0)
+    assert _solve(hard, soften={"other"})[2].objective == pytest.approx(336.0)
+    m, rows, _ = _solve(hard)
+    assert shortfall_in_units(m, rows[0]) == 0.0  # a hard target has no shortfall
+
+
+def test_share_target_and_its_price_per_percentage_point():
+    """share = 100·x/40 ≥ 25 % → x ≥ 10: objective 300 + 20; one point more needs 0.4 units: 0.8 M CNY per %."""
+    m, rows, result = _solve([_target("t", "toy.share", value=25.0)])
+    assert pyo.value(m.x[2026]) == pytest.approx(10.0)
+    assert rows[0].indicator.value(2026) == pytest.approx(25.0)
+    assert result.objective == pytest.approx(320.0)
+    assert shadow_price(rows[0], result.duals[m.targets.target_met["t"]]) == pytest.approx(0.8)
+
+
+def test_soft_share_penalty_is_per_percentage_point():
+    """Soft 25 % at 0.5 M CNY per point: per unit of x that is 0.5·100/40 = 1.25 < 2, so x = 0, shortfall 10 units
+    = 100·10/40 = 25 points, objective 300 + 12.5."""
+    m, rows, result = _solve([_target("t", "toy.share", value=25.0, mode="soft", penalty_mcny_per_unit=0.5)])
+    assert pyo.value(m.x[2026]) == pytest.approx(0.0)
+    assert pyo.value(m.targets.shortfall["t"]) == pytest.approx(10.0)
+    assert shortfall_in_units(m, rows[0]) == pytest.approx(25.0)
+    assert result.objective == pytest.approx(312.5)
+
+
+def test_average_growth_target_level_value_and_price():
+    """10 %/yr on average from 100 in 2023 to 2025: v ≥ 100·1.1² = 121 (objective 300 + 21).
+
+    Price per % = d(100·(1 + T/100)²)/dT = 100·2·1.1/100 = 2.2 M CNY (finite difference 11 %: 123.21 − 121 = 2.21).
+    """
+    m, rows, result = _solve([_target("t", "toy.growth", year=2025, value=10.0)])
+    assert pyo.value(m.v[2025]) == pytest.approx(121.0)
+    assert rows[0].indicator.value(2025) == pytest.approx(10.0)
+    assert result.objective == pytest.approx(321.0)
+    assert shadow_price(rows[0], result.duals[m.targets.target_met["t"]]) == pytest.approx(2.2)
+    up = _solve([_target("t", "toy.growth", year=2025, value=11.0)])[2]
+    assert up.objective - result.objective == pytest.approx(2.21)
+
+
+def test_soft_growth_target_penalty_is_per_percent_of_growth():
+    """Soft 10 % at 0.44 M CNY per %: per unit of v that is 0.44 / 2.2 = 0.2 < 1, so v stays 100 (0 % growth):
+    shortfall 21 units, objective 300 + 0.2·21 = 304.2, shortfall in indicator units 10 − 0 = 10 %."""
+    m, rows, result = _solve([_target("t", "toy.growth", year=2025, value=10.0, mode="soft", penalty_mcny_per_unit=0.44)])
+    assert pyo.value(m.v[2025]) == pytest.approx(100.0)
+    assert pyo.value(m.targets.shortfall["t"]) == pytest.approx(21.0)
+    assert result.objective == pytest.approx(304.2)
+    assert shortfall_in_units(m, rows[0]) == pytest.approx(10.0)
+
+
+def test_linear_path_from_the_base_value_and_from_a_stated_start():
+    """Level 40 in 2026 on a line from the base value 10 in 2023: 20, 30, 40 (ids t@2024, t@2025, t); objective 300 + 2·90.
+
+    From path_start 16: 16 + 24·(y − 2023)/3 = 24, 32, 40 → 300 + 2·96 = 492.
+    """
+    m, rows, result = _solve([_target("t", "toy.level", value=40.0, path="linear")])
+    assert {r.id: r.target_value for r in rows} == pytest.approx({"t@2024": 20.0, "t@2025": 30.0, "t": 40.0})
+    assert [pyo.value(m.x[y]) for y in YEARS] == pytest.approx([20.0, 30.0, 40.0])
+    assert result.objective == pytest.approx(480.0)
+    rows = _solve([_target("t", "toy.level", value=40.0, path="linear", path_start=16.0)])[1]
+    assert {r.id: r.target_value for r in rows} == pytest.approx({"t@2024": 24.0, "t@2025": 32.0, "t": 40.0})
+
+
+def test_a_standard_in_force_holds_in_each_listed_year():
+    """level ≥ 5 in 2025 and 2026 (``years``): x = 5 in both, 0 in 2024; objective 300 + 2·10."""
+    m, rows, result = _solve([_target("t", "toy.level", value=5.0, years=[2025, 2026])])
+    assert sorted(r.id for r in rows) == ["t", "t@2025"]
+    assert [pyo.value(m.x[y]) for y in YEARS] == pytest.approx([0.0, 5.0, 5.0])
+    assert result.objective == pytest.approx(320.0)
+
+
+def test_every_bad_target_is_reported_together():
+    """An unknown indicator, a wrong unit, a change on an indicator without base value and a linear path
+    without a start: four problems in one error, each on its own field."""
+    _, indicators = _model()
+    bad = [
+        _target("a", "toy.unknown", value=1.0),
+        _target("b", "toy.level", value=1.0, unit="GW"),
+        _target("c", "toy.nobase", change_vs_base=0.1),
+        _target("d", "toy.nobase", value=1.0, path="linear"),
+    ]
+    with pytest.raises(ScenarioError) as err:
+        resolve_targets(_scenario(bad), indicators)
+    fields = [p.field for p in err.value.problems]
+    assert fields == ["targets[0].indicator", "targets[1].unit", "targets[2].change_vs_base", "targets[3].path"]
+    assert "toy.level" in err.value.problems[0].expected  # the known indicators are listed
+    assert "'u'" in err.value.problems[1].expected
