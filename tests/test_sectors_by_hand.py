@@ -1,0 +1,336 @@
+"""Steel, transport and buildings on the two-slice data of ``test_tiny_storage``, numbers worked on paper.
+
+Mutation testing (docs/testing.md) found the sectors' conversion factors, savings, pile and roof rules
+pinned only by the Wuhan runs. Each case adds one sector's tables to the tiny data set (two slices of
+4,380 h, PV with a capacity factor of 1 by day and 0 by night, storage, grid; discount rate 0, one
+planning year 2024, base 2023) and a target that binds. Flat load shapes are 1 in both slices, so
+E TWh/yr draws E·1000/8760 GW in each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+from test_tiny_storage import SRC, tiny_inputs  # noqa: F401 (tiny_inputs is a fixture)
+
+from simulator.intake.inputs import load_inputs
+from simulator.intake.scenario import Solver, scenario_from_dict
+from simulator.model.core import build_model
+from simulator.model.targets import collect_indicators, shadow_price
+from simulator.model.timeslices import TimeSlices
+from simulator.solve.highs import solve
+
+
+def _slices():
+    flat = [1.0, 1.0]
+    return TimeSlices(
+        weight=np.array([4380.0, 4380.0]),
+        period=np.array([0, 0]),
+        next_slice=np.array([1, 0]),
+        hour_of_day=np.array([12, 0]),
+        day_of_year=np.array([1, 1]),
+        period_days=np.array([182.5]),
+        profiles=pd.DataFrame(
+            {
+                "cf_pv": [1.0, 0.0],
+                "load_city": flat,
+                "load_other": flat,
+                "load_industry": flat,
+                "load_office": flat,
+                "load_ev_home": [0.0, 1.0],
+                "load_ev_public": flat,
+                "tou_multiplier": [0.5, 1.0],
+            }
+        ),
+        label="2 hand-made slices",
+    )
+
+
+def _write(inputs, tables: dict[str, list[dict]]):
+    for name, rows in tables.items():
+        pd.DataFrame([{**r, "source": SRC} for r in rows]).to_csv(inputs.root / f"{name}.csv", index=False)
+    return load_inputs(inputs.root)
+
+
+def _carrier(name, unit="Mtce", mtce=1.0, co2=0.0):
+    return {"carrier": name, "unit": unit, "mtce_per_unit": mtce, "co2_mt_per_unit": co2, "price_mcny_per_unit": 0.0}
+
+
+ELECTRICITY = _carrier("electricity", "TWh", 0.1229)
+
+
+def _measure(**kw):
+    base = {"unit": "unit", "existing": 0.0, "first_year": 2024, "fixed_opex_mcny_per_unit_yr": 0.0}
+    return {"measure": kw.pop("measure"), **base, **kw}  # the id column first
+
+
+def _solve(inputs, sectors: dict, targets=(), accounting=None):
+    scenario = scenario_from_dict(
+        {
+            "name": "tiny",
+            "years": {"base": 2023, "start": 2024, "end": 2024},
+            "economics": {"discount_rate": 0.0},
+            "accounting": accounting or {},
+            "sectors": {"power": {}, **sectors},
+            "targets": list(targets),
+        }
+    )
+    m = build_model(scenario, inputs, _slices())
+    result = solve(m, Solver())
+    rows = {r.id: r for r in m.targets.rows.values()}
+    return m, result, rows
+
+
+# --------------------------------------------------------------------------- steel
+
+
+@pytest.fixture
+def steel_inputs(tiny_inputs):  # noqa: F811 (the fixture imported above)
+    """Crude steel 2 Mt/yr; 500 kgce/t of coal and 400 kWh/t; one measure saving 0.2 Mtce of coal per unit
+    (Mt/yr covered), 0.5 units standing in the base year, capex 100 M CNY over 10 years (10 M CNY/yr)."""
+    return _write(
+        tiny_inputs,
+        {
+            "carriers": [ELECTRICITY, _carrier("coal", co2=2.66)],
+            "steel_activity": [{"year": 2023, "crude_steel_mt": 2.0}, {"year": 2024, "crude_steel_mt": 2.0}],
+            "steel_intensity": [
+                {"id": "s.coal", "product": "crude_steel", "carrier": "coal", "value": 500.0, "unit": "kgce/t"},
+                {"id": "s.el", "product": "crude_steel", "carrier": "electricity", "value": 400.0, "unit": "kWh/t"},
+            ],
+            "measures_steel": [
+                _measure(
+                    measure="pci",
+                    product="crude_steel",
+                    existing=0.5,
+                    potential=2.0,
+                    max_rate_per_yr=2.0,
+                    lifetime_yr=10,
+                    capex_mcny_per_unit=100.0,
+                    saving_coal=0.2,
+                    saving_electricity=0.0,
+                )
+            ],
+        },
+    )
+
+
+def test_steel_intensity_target_adopts_by_hand(steel_inputs):
+    """Base: coal 2·0.5 = 1.0 Mtce, electricity 2·0.4 = 0.8 TWh; at 0.3 kgce/kWh (the steel statistic's factor)
+    the intensity is 1000·(1.0 + 0.3·0.8)/2 = 620 kgce/t. One unit beyond the standing 0.5 saves 0.2 Mtce,
+    1000·0.2/2 = 100 kgce/t. Target ≤ 570: 0.5 unit more (adopted 1.0), coal 0.9 Mtce, cost 10·0.5 = 5 M CNY/yr;
+    a kgce/t tighter costs 10/100 = 0.1 M CNY. Energy use 0.9 + 0.24 = 1.14 Mtce; CO2 0.9·2.66 = 2.394 Mt.
+    Electricity 0.8 TWh flat: 0.8·1000/8760 = 0.0913242 GW of load in each slice.
+    """
+    target = {"id": "steel", "indicator": "steel.energy_intensity", "year": 2024, "value": 570.0, "sense": "<="}
+    m, result, rows = _solve(steel_inputs, {"steel": {}}, [target], accounting={"steel_electricity_kgce_per_kwh": 0.3})
+    s = m.steel
+    ind = collect_indicators(m)
+    assert ind["steel.energy_intensity"].base_value == pytest.approx(620.0)
+    assert ind["steel.energy_use"].base_value == pytest.approx(1.24)
+    assert pyo.value(s.adopted[2024, "pci"]) == pytest.approx(1.0)
+    assert ind["steel.energy_intensity"].value(2024) == pytest.approx(570.0)
+    assert ind["steel.energy_use"].value(2024) == pytest.approx(1.14)
+    assert pyo.value(s.use[2024, "coal"]) == pytest.approx(0.9)
+    assert pyo.value(s.baseline_use[2024, "coal"]) == pytest.approx(1.0)
+    assert pyo.value(s.use[2024, "electricity"]) == pytest.approx(0.8)
+    assert pyo.value(s.emissions[2024]) == pytest.approx(2.394)
+    assert pyo.value(s.cost[2024]) == pytest.approx(5.0)
+    assert [pyo.value(s.load[2024, t]) for t in m.S] == pytest.approx([0.8 / 8.76] * 2)
+    assert shadow_price(rows["steel"], result.duals[m.targets.target_met["steel"]]) == pytest.approx(0.1)
+    # final energy of the city counts the steel electricity at the calorific factor 0.1229, not the statistic's 0.3
+    other = 8.76 - 0.8
+    assert ind["city.final_energy"].value(2024) == pytest.approx(0.9 + 0.1229 * (0.8 + other))
+
+
+# --------------------------------------------------------------------------- transport
+
+
+@pytest.fixture
+def transport_inputs(tiny_inputs):  # noqa: F811
+    """100 thousand cars at 1 tce of gasoline each (0.001 Mtce per thousand), 0.5 piles per electric car;
+    10 thousand electric cars and 4 thousand piles standing. An electric car saves 0.001 Mtce of gasoline and
+    uses 0.002 TWh/yr (per thousand), charged 60 % at home (night) and 40 % in public (flat).
+    Capex: 20 M CNY per thousand cars, 10 per thousand piles, 1 per thousand TEU/yr of intermodal volume
+    and 5 per shore-power berth; all over 10 years."""
+    act = [
+        {"product": "car", "kind": "fleet", "activity": 100.0, "activity_unit": "thousand vehicles", "carrier": "gasoline"},
+        {"product": "piles", "kind": "piles", "activity": 0.0, "activity_unit": "thousand piles", "carrier": ""},
+        {"product": "rail_water", "kind": "intermodal", "activity": 0.0, "activity_unit": "thousand TEU", "carrier": ""},
+        {"product": "berths", "kind": "coverage", "activity": 20.0, "activity_unit": "berths", "carrier": ""},
+    ]
+    for row in act:
+        row.update(use_per_unit=0.001 if row["product"] == "car" else 0.0, piles_per_vehicle=0.5 if row["product"] == "car" else 0.0)
+
+    def m(name, product, existing, potential, capex, gasoline=0.0, electricity=0.0):
+        return _measure(
+            measure=name,
+            product=product,
+            existing=existing,
+            potential=potential,
+            max_rate_per_yr=1000.0,
+            lifetime_yr=10,
+            capex_mcny_per_unit=capex,
+            saving_electricity=electricity,
+            saving_gasoline=gasoline,
+        )
+
+    return _write(
+        tiny_inputs,
+        {
+            "carriers": [ELECTRICITY, _carrier("gasoline", co2=2.0)],
+            "transport_activity": act,
+            "measures_transport": [
+                m("ev_car", "car", 10.0, 100.0, 20.0, gasoline=0.001, electricity=-0.002),
+                m("pile", "piles", 4.0, 1000.0, 10.0),
+                m("intermodal", "rail_water", 100.0, 1000.0, 1.0),
+                m("shore_power", "berths", 2.0, 20.0, 5.0),
+            ],
+            "transport_loads": [
+                {"product": "car", "profile": "load_ev_home", "share": 0.6},
+                {"product": "car", "profile": "load_ev_public", "share": 0.4},
+            ],
+        },
+    )
+
+
+def test_transport_share_piles_growth_and_coverage_by_hand(transport_inputs):
+    """EV share ≥ 30 % of 100 thousand cars → 30 thousand electric (20 new: 2·20 = 40 M CNY/yr);
+    piles ≥ 0.5·30 = 15 thousand (11 new: 11 M CNY/yr); intermodal growth ≥ 10 % in one year from 100
+    → 110 thousand TEU (10 new: 1 M CNY/yr); shore power ≥ 50 % of 20 berths → 10 (8 new: 0.5·8 = 4).
+    Gasoline 100·0.001 − 30·0.001 = 0.07 Mtce (baseline with the 10 standing: 0.09); CO2 0.14 Mt;
+    electricity 30·0.002 = 0.06 TWh: at home 0.036 TWh by night only = 0.036·1000/4380 = 0.0082192 GW,
+    in public 0.024 TWh flat = 0.0027397 GW → load 0.0027397 GW by day, 0.0109589 GW by night.
+    """
+    targets = [
+        {"id": "ev", "indicator": "transport.ev_share", "year": 2024, "value": 30.0},
+        {"id": "tr", "indicator": "transport.intermodal_growth", "year": 2024, "value": 10.0},
+        {"id": "shore", "indicator": "transport.shore_power_coverage", "year": 2024, "value": 50.0},
+    ]
+    m, result, rows = _solve(transport_inputs, {"transport": {}}, targets)
+    t = m.transport
+    adopted = {k: pyo.value(t.adopted[2024, k]) for k in ["ev_car", "pile", "intermodal", "shore_power"]}
+    assert adopted == pytest.approx({"ev_car": 30.0, "pile": 15.0, "intermodal": 110.0, "shore_power": 10.0})
+    assert pyo.value(t.use[2024, "gasoline"]) == pytest.approx(0.07)
+    assert pyo.value(t.baseline_use[2024, "gasoline"]) == pytest.approx(0.09)
+    assert pyo.value(t.baseline_use[2024, "electricity"]) == pytest.approx(0.02)
+    assert pyo.value(t.use[2024, "electricity"]) == pytest.approx(0.06)
+    assert pyo.value(t.emissions[2024]) == pytest.approx(0.14)
+    assert [pyo.value(t.load[2024, s]) for s in m.S] == pytest.approx([0.024 / 8.76, 0.024 / 8.76 + 0.036 / 4.38])
+    assert pyo.value(t.cost[2024]) == pytest.approx(40.0 + 11.0 + 1.0 + 4.0)
+    ind = collect_indicators(m)
+    assert ind["transport.ev_share"].base_value == pytest.approx(10.0)
+    assert ind["transport.charging_piles"].base_value == pytest.approx(4.0)
+    assert ind["transport.charging_piles"].value(2024) == pytest.approx(15.0)
+    assert ind["transport.intermodal_volume"].base_value == pytest.approx(100.0)
+    assert ind["transport.intermodal_growth"].value(2024) == pytest.approx(10.0)
+    assert ind["transport.shore_power_coverage"].base_value == pytest.approx(10.0)
+    assert ind["transport.shore_power_coverage"].value(2024) == pytest.approx(50.0)
+    # one point more of shore power is 0.2 berth at 0.5 M CNY/yr each: 0.1 M CNY
+    assert shadow_price(rows["shore"], result.duals[m.targets.target_met["shore"]]) == pytest.approx(0.1)
+    # one point of growth is one thousand TEU at 0.1 M CNY/yr: 0.1 M CNY
+    assert shadow_price(rows["tr"], result.duals[m.targets.target_met["tr"]]) == pytest.approx(0.1)
+
+
+# --------------------------------------------------------------------------- buildings
+
+
+@pytest.fixture
+def buildings_inputs(tiny_inputs):  # noqa: F811
+    """Offices: 10 Mm² in 2023, 1 Mm² built a year, 100 kWh/m² and 5 kgce/m² of gas; new roofs 0.5 m² per m²
+    of floor, 80 % installable, 100 W/m², in PV class ``roof`` (0.1 GW standing; 2 CNY/W, dearer than the
+    utility class's 1 CNY/W at the same profile). Extra new-roof capex 0.2 CNY/W over 10 years.
+    Measures: a heat pump (stock; 2 Mm² standing; renewable heat 0.004 Mtce/Mm²) and a new-build standard
+    (new; capex 5 M CNY per Mm² over 10 years) counted in ``buildings.new_office_share``."""
+    pv = pd.read_csv(tiny_inputs.root / "pv_classes.csv").to_dict("records")
+    pv.append({**pv[0], "pv_class": "roof", "existing_gw": 0.1, "potential_gw": 1.0, "capex_cny_per_w": 2.0})
+    stock = {
+        "category": "office",
+        "floor_area_mm2": 10.0,
+        "new_floor_area_mm2_per_yr": 1.0,
+        "electricity_kwh_per_m2": 100.0,
+        "gas_kgce_per_m2": 5.0,
+        "heat_kgce_per_m2": 0.0,
+        "load_profile": "load_office",
+        "roof_area_per_floor_area": 0.5,
+        "installable_roof_share": 0.8,
+        "pv_w_per_m2": 100.0,
+        "pv_class": "roof",
+    }
+    common = {"product": "office", "max_rate_per_yr": 10.0, "lifetime_yr": 10, "saving_heat": 0.0}
+    measures = [
+        _measure(
+            measure="heat_pump",
+            applies_to="stock",
+            existing=2.0,
+            potential=10.0,
+            capex_mcny_per_unit=10.0,
+            saving_electricity=-0.01,
+            saving_gas=0.005,
+            renewable_kind="heat_pump",
+            renewable_heat_mtce_per_unit=0.004,
+            indicator="",
+            **common,
+        ),
+        _measure(
+            measure="standard",
+            applies_to="new",
+            potential=10.0,
+            capex_mcny_per_unit=5.0,
+            saving_electricity=0.0,
+            saving_gas=0.0,
+            renewable_kind="none",
+            renewable_heat_mtce_per_unit=0.0,
+            indicator="new_office_share",
+            **common,
+        ),
+    ]
+    return _write(
+        tiny_inputs,
+        {
+            "carriers": [ELECTRICITY, _carrier("gas", co2=1.6), _carrier("heat")],
+            "pv_classes": [{k: v for k, v in r.items() if k != "source"} for r in pv],
+            "buildings_stock": [stock],
+            "buildings_parameters": [
+                {"parameter": "new_roof_pv_extra_capex_cny_per_w", "value": 0.2, "unit": "CNY/W", "note": ""},
+                {"parameter": "new_roof_pv_lifetime_yr", "value": 10, "unit": "yr", "note": ""},
+            ],
+            "measures_buildings": measures,
+        },
+    )
+
+
+def test_roof_pv_coverage_binds_through_the_power_sector(buildings_inputs):
+    """New roof PV potential: 1 Mm² · 0.5 · 0.8 · 100 W/m² · 1e-3 = 0.04 GW; offices count over the whole
+    roof (0.05 GW). Coverage ≥ 40 % → 0.02 GW on new roofs, which the power sector must build in class
+    ``roof`` (pv_new = 0.02 GW). Each GW costs 0.2·1000·0.1 = 20 (roof) + 2·1000·0.1 = 200 (roof PV) − 100
+    (utility PV it replaces, same profile) = 120 M CNY/yr; a point is 0.0005 GW: 0.06 M CNY.
+    New-build share ≥ 50 % of 1 Mm² → 0.5 Mm² (0.5·0.5 = 0.25 M CNY/yr); a point is 0.01 Mm²: 0.005 M CNY.
+    Use: floor 11 Mm² → 1.1 TWh, 0.055 Mtce of gas (the standing heat pumps are in the base intensity).
+    Renewable share: heat 2·0.004 = 0.008 Mtce + 0.3 kgce/kWh · 4380 h · (0.1 + 0.02) GW · 1e-3 = 0.15768
+    over 0.3·1.1 + 0.055 + 0.008 = 0.393 Mtce → 42.1323 %; base year (0.008 + 0.1314)/(0.3 + 0.05 + 0.008)
+    = 38.9385 %.
+    """
+    targets = [
+        {"id": "roof", "indicator": "buildings.office_roof_pv_coverage", "year": 2024, "value": 40.0},
+        {"id": "new", "indicator": "buildings.new_office_share", "year": 2024, "value": 50.0},
+    ]
+    m, result, rows = _solve(buildings_inputs, {"buildings": {}}, targets, accounting={"renewable_coal_equivalent_kgce_per_kwh": 0.3})
+    b = m.buildings
+    assert pyo.value(b.new_roof_pv_potential[2024, "office"]) == pytest.approx(0.04)
+    assert pyo.value(b.new_roof_pv[2024, "office"]) == pytest.approx(0.02)
+    assert pyo.value(m.power.pv_new[2024, "roof"]) == pytest.approx(0.02)
+    assert pyo.value(b.adopted[2024, "standard"]) == pytest.approx(0.5)
+    assert pyo.value(b.adopted[2024, "heat_pump"]) == pytest.approx(2.0)
+    assert pyo.value(b.use[2024, "electricity"]) == pytest.approx(1.1)
+    assert pyo.value(b.use[2024, "gas"]) == pytest.approx(0.055)
+    assert pyo.value(b.emissions[2024]) == pytest.approx(0.055 * 1.6)
+    assert pyo.value(b.cost[2024]) == pytest.approx(0.02 * 20.0 + 0.25)
+    assert [pyo.value(b.load[2024, s]) for s in m.S] == pytest.approx([1.1 / 8.76] * 2)
+    ind = collect_indicators(m)
+    assert ind["buildings.renewable_share"].value(2024) == pytest.approx(100 * (0.008 + 0.15768) / 0.393)
+    assert ind["buildings.renewable_share"].base_value == pytest.approx(100 * 0.1394 / 0.358)
+    assert ind["buildings.energy_use"].value(2024) == pytest.approx(0.393)
+    assert shadow_price(rows["roof"], result.duals[m.targets.target_met["roof"]]) == pytest.approx(0.06)
+    assert shadow_price(rows["new"], result.duals[m.targets.target_met["new"]]) == pytest.approx(0.005)
