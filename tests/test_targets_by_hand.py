@@ -141,11 +141,11 @@ def test_share_target_and_its_price_per_percentage_point():
 
 
 def test_soft_share_penalty_is_per_percentage_point():
-    """Soft 25 % at 0.5 M CNY per point: per unit of x that is 0.5·100/40 = 1.25 < 2, so x = 0, shortfall 10 units
-    = 100·10/40 = 25 points, objective 300 + 12.5."""
+    """Soft 25 % at 0.5 M CNY per point: per unit of x that is 0.5·100/40 = 1.25 < 2, so x = 0, shortfall 25 points
+    (10 units of x, each point 40/100 = 0.4 units in the row), objective 300 + 0.5·25 = 312.5."""
     m, rows, result = _solve([_target("t", "toy.share", value=25.0, mode="soft", penalty_mcny_per_unit=0.5)])
     assert pyo.value(m.x[2026]) == pytest.approx(0.0)
-    assert pyo.value(m.targets.shortfall["t"]) == pytest.approx(10.0)
+    assert pyo.value(m.targets.shortfall["t"]) == pytest.approx(25.0)
     assert shortfall_in_units(m, rows[0]) == pytest.approx(25.0)
     assert result.objective == pytest.approx(312.5)
 
@@ -166,10 +166,11 @@ def test_average_growth_target_level_value_and_price():
 
 def test_soft_growth_target_penalty_is_per_percent_of_growth():
     """Soft 10 % at 0.44 M CNY per %: per unit of v that is 0.44 / 2.2 = 0.2 < 1, so v stays 100 (0 % growth):
-    shortfall 21 units, objective 300 + 0.2·21 = 304.2, shortfall in indicator units 10 − 0 = 10 %."""
+    21 units short, which the row counts at the slope 2.2 units per %: shortfall 21/2.2 = 9.5454545 (linearised %),
+    objective 300 + 0.44·9.5454545 = 300 + 0.2·21 = 304.2; the shortfall reported is 10 − 0 = 10 % of growth."""
     m, rows, result = _solve([_target("t", "toy.growth", year=2025, value=10.0, mode="soft", penalty_mcny_per_unit=0.44)])
     assert pyo.value(m.v[2025]) == pytest.approx(100.0)
-    assert pyo.value(m.targets.shortfall["t"]) == pytest.approx(21.0)
+    assert pyo.value(m.targets.shortfall["t"]) == pytest.approx(21.0 / 2.2)
     assert result.objective == pytest.approx(304.2)
     assert shortfall_in_units(m, rows[0]) == pytest.approx(10.0)
 
