@@ -208,3 +208,9 @@ def test_zh_compare_has_no_english_label_and_no_font_warning(two_runs, tmp_path,
     assert axis == L.fill("compare:diff axis", unit="百万元", runs=L("reference"))  # the unit in words: 百万元
     labels = [t.get_text() for t in chart_set.figures["compare_targets"].axes[0].get_yticklabels()]
     assert L("steel-intensity") in labels and "steel-intensity" not in labels  # target names, not ids
+
+
+@pytest.mark.parametrize("command", [["compare", "a", "b"], ["sweep", "s.yaml", "--out", "o"], ["run", "s.yaml"]])
+def test_lang_other_than_en_or_zh_is_refused_by_every_command(command):
+    result = CliRunner().invoke(cli.app, [*command, "--lang", "fr"])
+    assert result.exit_code == 2 and "--lang takes en or zh" in result.output

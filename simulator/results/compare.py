@@ -186,9 +186,8 @@ class Headline:
         items.append(L.fill("compare:co2", year=self.year, value=f"{self.d_co2_mt:+.2f}"))
         items.append(L.fill("compare:final energy", year=self.year, value=f"{self.d_final_energy_mtce:+.2f}"))
         items.append(L.fill("compare:targets met", met=self.targets_met, n=self.n_targets, base=base, base_met=self.base_targets_met))
-        if np.isfinite(self.cny_per_t_co2_avoided):
-            items.append(L.fill("compare:per t", value=f"{self.cny_per_t_co2_avoided:,.0f}"))
-        return L.fill("compare:headline", run=run, base=base) + L.sep.join(items)
+        per_t = L.fill("compare:per t", value=f"{self.cny_per_t_co2_avoided:,.0f}") if np.isfinite(self.cny_per_t_co2_avoided) else ""
+        return L.fill("compare:headline", run=run, base=base) + L.sep.join(items) + per_t
 
 
 def _pv_cost(costs: pd.DataFrame) -> float:

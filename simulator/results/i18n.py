@@ -250,7 +250,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "compare:co2": ("CO2 in {year} {value} Mt", "{year}年CO2 {value} 百万吨"),
     "compare:final energy": ("final energy in {year} {value} Mtce", "{year}年终端能源 {value} 百万吨标煤"),
     "compare:targets met": ("targets met {met} of {n} ({base}: {base_met})", "目标达成 {met}/{n}（{base} {base_met}/{n}）"),
-    "compare:per t": ("{value} CNY per t CO2 avoided", "每减排1吨CO2成本 {value} 元"),
+    "compare:per t": ("; {value} CNY per t CO2 avoided", "；每减排1吨CO2成本 {value} 元"),
     "compare:compared": ("compared: {runs}", "已比较：{runs}"),
     "compare:total cost": ("  total cost (present value) {run}: {value} M CNY", "  总成本现值 {run}：{value} 百万元"),
     "compare:table": (
