@@ -4,10 +4,17 @@ Writes inputs/wuhan/profiles_hourly.csv: 8,760 rows for calendar year 2023,
 local time UTC+8, hour 0 = 2023-01-01 00:00 (a Sunday). Each row stands for the
 hour [t, t+1); solar and weather quantities are evaluated at the mid-point.
 
-Deterministic: one numpy Generator with a fixed seed, numpy/pandas only.
-Run from the repository root:
+Deterministic: one numpy Generator with a fixed seed. The synthetic weather
+(cloudiness, air temperature, wind speed) is this script's own; the physics
+is the field's libraries: pvlib (solar position, Ineichen-Perez clear sky with
+the Linke turbidity climatology shipped with pvlib, Erbs decomposition,
+isotropic transposition, ASHRAE incidence-angle modifier, SAPM cell
+temperature, PVWatts DC and inverter models) and scipy (normal CDF, Weibull
+quantile, Brent's root finder). pvlib is not a runtime dependency of transim;
+install the `profiles` extra, then run from the repository root:
 
-    /work/venv/bin/python scripts/profiles/make_profiles.py
+    .venv/bin/pip install -e '.[profiles]'
+    .venv/bin/python scripts/profiles/make_profiles.py
 
 The method, equations and calibration targets are documented in
 scripts/profiles/METHOD.md.
@@ -20,6 +27,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pvlib
+import windpowerlib
+from scipy import optimize, stats
 
 SEED = 20230101
 OUT = Path("inputs/wuhan/profiles_hourly.csv")
@@ -28,8 +38,10 @@ SOURCE_ID = "wuhan-profiles-2023"
 # --- site ------------------------------------------------------------------
 LAT_DEG = 30.6
 LON_DEG = 114.3
-TZ_MERIDIAN_DEG = 120.0  # UTC+8
+ALTITUDE_M = 23.0  # Wuhan city centre, m above sea level
+TZ = "Etc/GMT-8"  # UTC+8 without daylight saving (pvlib/pytz sign convention)
 ALBEDO = 0.20
+WIND_AT_MODULE_M_S = 1.5  # m/s, for the cell temperature model (Wuhan 10 m mean ~1.7-2 m/s; estimate)
 
 # --- calibration targets -----------------------------------------------------
 TARGET_PV_UTILITY_FLH = 1000.0  # h/yr, Hubei grid data (hubei-pv-hours)
@@ -123,15 +135,6 @@ def demean_by_month(x_daily: np.ndarray) -> np.ndarray:
     return x_daily - means[m]
 
 
-def norm_cdf(z: np.ndarray) -> np.ndarray:
-    """Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7)."""
-    x = np.abs(z) / math.sqrt(2.0)
-    t = 1.0 / (1.0 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    erf = 1.0 - poly * np.exp(-x * x)
-    return 0.5 * (1.0 + np.sign(z) * erf)
-
-
 def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -140,19 +143,9 @@ def logit(p):
     return np.log(p / (1.0 - p))
 
 
-def bisect(f, lo, hi, target, tol=1e-9, iters=200):
-    """Find x in [lo, hi] with f(x) = target for increasing f."""
-    flo = f(lo) - target
-    for _ in range(iters):
-        mid = 0.5 * (lo + hi)
-        fm = f(mid) - target
-        if (fm > 0) == (flo > 0):
-            lo, flo = mid, fm
-        else:
-            hi = mid
-        if hi - lo < tol:
-            break
-    return 0.5 * (lo + hi)
+def solve_increasing(f, lo, hi, target, tol=1e-9):
+    """x in [lo, hi] with f(x) = target (scipy's Brent root finder; f continuous, sign change on the bracket)."""
+    return optimize.brentq(lambda x: f(x) - target, lo, hi, xtol=tol, maxiter=200)
 
 
 def window(h: np.ndarray, start: float, end: float) -> np.ndarray:
@@ -224,79 +217,54 @@ def calendar() -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
-def solar_geometry(doy: np.ndarray, clock_hour_mid: np.ndarray):
-    """Spencer (1971) declination and equation of time; returns cos(zenith),
-    zenith (rad), azimuth (rad, from north, clockwise), extraterrestrial
-    normal irradiance E0 (W/m2)."""
-    B = 2.0 * np.pi * (doy - 1) / 365.0
-    decl = (
-        0.006918
-        - 0.399912 * np.cos(B)
-        + 0.070257 * np.sin(B)
-        - 0.006758 * np.cos(2 * B)
-        + 0.000907 * np.sin(2 * B)
-        - 0.002697 * np.cos(3 * B)
-        + 0.00148 * np.sin(3 * B)
+def solar_inputs(cal) -> dict:
+    """Sun and clear sky at the middle of each hour (pvlib).
+
+    Solar position: NREL SPA (``method='nrel_numpy'``). Clear-sky GHI:
+    Ineichen & Perez (2002) with the monthly Linke turbidity climatology of
+    Remund et al. (2003) shipped with pvlib (interpolated to the day), at
+    the station pressure of ``ALTITUDE_M``. Extraterrestrial irradiance:
+    Spencer (1971), pvlib's default.
+    """
+    times = pd.date_range("2023-01-01 00:30", periods=8760, freq="h", tz=TZ)
+    site = pvlib.location.Location(LAT_DEG, LON_DEG, tz=TZ, altitude=ALTITUDE_M)
+    sp = site.get_solarposition(times, method="nrel_numpy")
+    linke = pvlib.clearsky.lookup_linke_turbidity(times, LAT_DEG, LON_DEG, interp_turbidity=True)
+    cs = site.get_clearsky(times, model="ineichen", solar_position=sp, linke_turbidity=linke)
+    return dict(
+        times=times,
+        zenith=sp["zenith"].to_numpy(),
+        azimuth=sp["azimuth"].to_numpy(),
+        ghi_cs=cs["ghi"].to_numpy(),
+        linke=linke.to_numpy(),
     )
-    eot_min = 229.18 * (0.000075 + 0.001868 * np.cos(B) - 0.032077 * np.sin(B) - 0.014615 * np.cos(2 * B) - 0.040849 * np.sin(2 * B))
-    e0 = 1367.0 * (1.00011 + 0.034221 * np.cos(B) + 0.00128 * np.sin(B) + 0.000719 * np.cos(2 * B) + 0.000077 * np.sin(2 * B))
-    solar_time = clock_hour_mid + (4.0 * (LON_DEG - TZ_MERIDIAN_DEG) + eot_min) / 60.0
-    omega = np.radians(15.0 * (solar_time - 12.0))
-    phi = np.radians(LAT_DEG)
-    cosz = np.sin(phi) * np.sin(decl) + np.cos(phi) * np.cos(decl) * np.cos(omega)
-    cosz = np.clip(cosz, -1.0, 1.0)
-    zen = np.arccos(cosz)
-    sinz = np.maximum(np.sin(zen), 1e-9)
-    cos_az = (np.sin(decl) - np.sin(phi) * cosz) / (np.cos(phi) * sinz)
-    az = np.arccos(np.clip(cos_az, -1.0, 1.0))
-    az = np.where(omega > 0, 2.0 * np.pi - az, az)  # afternoon: west of south
-    return cosz, zen, az, e0
 
 
-def haurwitz_ghi(cosz: np.ndarray) -> np.ndarray:
-    """Haurwitz (1945) clear-sky GHI, W/m2."""
-    c = np.maximum(cosz, 0.0)
-    out = np.zeros_like(c)
-    pos = c > 0.01
-    out[pos] = 1098.0 * c[pos] * np.exp(-0.057 / c[pos])
-    return out
-
-
-def erbs_diffuse_fraction(kt: np.ndarray) -> np.ndarray:
-    """Erbs, Klein & Duffie (1982) hourly diffuse fraction."""
-    kd = np.where(
-        kt <= 0.22, 1.0 - 0.09 * kt, np.where(kt <= 0.80, 0.9511 - 0.1604 * kt + 4.388 * kt**2 - 16.638 * kt**3 + 12.336 * kt**4, 0.165)
-    )
-    return np.clip(kd, 0.0, 1.0)
-
-
-def poa_isotropic(ghi, dhi, dni, cosz, zen, az, tilt_deg, azim_deg):
-    """Plane-of-array irradiance, isotropic sky (Liu & Jordan).
-    azim_deg: surface azimuth from north, clockwise (180 = south)."""
-    beta = np.radians(tilt_deg)
-    gamma = np.radians(azim_deg)
-    cos_inc = np.cos(zen) * np.cos(beta) + np.sin(zen) * np.sin(beta) * np.cos(az - gamma)
-    beam = dni * np.maximum(cos_inc, 0.0) * (cosz > 0.01)
-    sky = dhi * (1.0 + np.cos(beta)) / 2.0
-    ground = ghi * ALBEDO * (1.0 - np.cos(beta)) / 2.0
-    # simple incidence-angle loss on the beam (ASHRAE, b0 = 0.05)
-    ci = np.clip(cos_inc, 1e-3, 1.0)
-    iam = np.clip(1.0 - 0.05 * (1.0 / ci - 1.0), 0.0, 1.0)
-    return beam * iam + 0.95 * (sky + ground), cos_inc
-
-
-# PV classes: list of (tilt, azimuth, weight) planes, system-loss factor
-# (wiring, mismatch, inverter, availability, soiling/shading), and the
-# NOCT-style temperature rise coefficient (K per W/m2; mounting dependent).
+# PV classes: (tilt, azimuth from north, weight) planes; the SAPM mounting
+# of pvlib's temperature table; PVWatts loss components in % (soiling,
+# shading, mismatch, wiring, connections, light-induced degradation,
+# nameplate, availability; pvlib.pvsystem.pvwatts_losses combines them
+# multiplicatively); the DC/AC ratio of the inverter.
 PV_CLASSES = {
-    "cf_pv_utility": dict(planes=[(20.0, 180.0, 1.0)], perf=0.835, k_temp=0.030),
-    "cf_pv_ci_rooftop": dict(planes=[(10.0, 180.0, 1.0)], perf=0.812, k_temp=0.034),
-    "cf_pv_public_rooftop": dict(planes=[(15.0, 180.0, 1.0)], perf=0.835 * 0.95, k_temp=0.034),
+    "cf_pv_utility": dict(
+        planes=[(20.0, 180.0, 1.0)], mount="open_rack_glass_polymer", losses=dict(soiling=2, shading=1, availability=2), dc_ac=1.1
+    ),
+    "cf_pv_ci_rooftop": dict(
+        planes=[(10.0, 180.0, 1.0)], mount="open_rack_glass_glass", losses=dict(soiling=3, shading=1, availability=2), dc_ac=1.1
+    ),
+    "cf_pv_public_rooftop": dict(
+        planes=[(15.0, 180.0, 1.0)], mount="open_rack_glass_glass", losses=dict(soiling=3, shading=3, availability=2), dc_ac=1.1
+    ),
     "cf_pv_residential_rooftop": dict(
-        planes=[(20.0, 180.0, 0.5), (20.0, 90.0, 0.25), (20.0, 270.0, 0.25)], perf=0.835 * 0.97, k_temp=0.034
+        planes=[(20.0, 180.0, 0.5), (20.0, 90.0, 0.25), (20.0, 270.0, 0.25)],
+        mount="close_mount_glass_glass",
+        losses=dict(soiling=3, shading=2, availability=2),
+        dc_ac=1.0,
     ),
 }
 PV_GAMMA = -0.0035  # 1/K, power temperature coefficient (mono-Si PERC)
+INVERTER_EFFICIENCY = 0.97  # nominal (PVWatts inverter model)
+IAM_B0 = 0.05  # ASHRAE incidence-angle modifier parameter
 
 
 def make_weather(rng, cal):
@@ -332,26 +300,46 @@ def clear_sky_index(w, shift):
 
 
 def pv_profiles(w, shift):
-    cosz, zen, az, e0 = solar_geometry(w["doy"], w["hod"] + 0.5)
-    ghi_cs = haurwitz_ghi(cosz)
+    """Hourly capacity factors (AC output per W of DC nameplate) of the PV classes (pvlib).
+
+    All-sky GHI = clear-sky GHI × clear-sky index; Erbs et al. (1982) split
+    it into beam and diffuse; isotropic-sky transposition (Liu & Jordan) to
+    each plane with ground albedo ``ALBEDO``; ASHRAE incidence-angle
+    modifier on the beam and its Marion (2017) integral on sky and ground
+    diffuse; SAPM cell temperature (King et al. 2004) at the class's
+    mounting; PVWatts DC power with ``PV_GAMMA``, the class's PVWatts
+    losses, and the PVWatts inverter (clipping at the DC/AC ratio).
+    """
+    sun = w["sun"]
+    zen, azi = sun["zenith"], sun["azimuth"]
     kc, kc_day = clear_sky_index(w, shift)
-    ghi = ghi_cs * kc
-    ext_h = np.maximum(e0 * cosz, 1e-6)
-    kt = np.clip(np.where(cosz > 0.01, ghi / ext_h, 0.0), 0.0, 1.0)
-    dhi = ghi * erbs_diffuse_fraction(kt)
-    dni = np.where(cosz > 0.05, (ghi - dhi) / np.maximum(cosz, 0.05), 0.0)
-    dni = np.clip(dni, 0.0, 1100.0)
+    ghi = sun["ghi_cs"] * kc
+    split = pvlib.irradiance.erbs(ghi, zen, sun["times"])
+    dni, dhi = split["dni"].to_numpy(), split["dhi"].to_numpy()
     t_air = w["t_air"]
     out = {}
     for name, spec in PV_CLASSES.items():
-        p = np.zeros(8760)
+        temp = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][spec["mount"]]
+        loss = pvlib.pvsystem.pvwatts_losses(**spec["losses"]) / 100.0
+        pdc = np.zeros(8760)
         for tilt, azim, wt in spec["planes"]:
-            poa, _ = poa_isotropic(ghi, dhi, dni, cosz, zen, az, tilt, azim)
-            t_cell = t_air + spec["k_temp"] * poa
-            p += wt * (poa / 1000.0) * (1.0 + PV_GAMMA * (t_cell - 25.0))
-        cf = np.clip(p * spec["perf"], 0.0, 1.0)  # inverter clip at nameplate
-        out[name] = cf
-    return out, dict(ghi=ghi, ghi_cs=ghi_cs, kc_day=kc_day)
+            poa = pvlib.irradiance.get_total_irradiance(tilt, azim, zen, azi, dni, ghi, dhi, albedo=ALBEDO, model="isotropic")
+            aoi = pvlib.irradiance.aoi(tilt, azim, zen, azi)
+            iam_beam = np.nan_to_num(pvlib.iam.ashrae(aoi, b=IAM_B0), nan=0.0)
+            iam_diff = pvlib.iam.marion_diffuse("ashrae", tilt, b=IAM_B0)
+            effective = (
+                np.asarray(poa["poa_direct"]) * iam_beam
+                + np.asarray(poa["poa_sky_diffuse"]) * iam_diff["sky"]
+                + np.asarray(poa["poa_ground_diffuse"]) * iam_diff["ground"]
+            )
+            effective = np.nan_to_num(np.maximum(effective, 0.0))
+            t_cell = pvlib.temperature.sapm_cell(np.asarray(poa["poa_global"]), t_air, WIND_AT_MODULE_M_S, **temp)
+            pdc += wt * pvlib.pvsystem.pvwatts_dc(effective, t_cell, 1.0, PV_GAMMA)  # per W of DC nameplate
+        pdc *= 1.0 - loss
+        # inverter sized at 1/dc_ac of the DC nameplate: output per W DC
+        ac = pvlib.inverter.pvwatts(pdc, pdc0=1.0 / spec["dc_ac"], eta_inv_nom=INVERTER_EFFICIENCY)
+        out[name] = np.clip(np.nan_to_num(np.asarray(ac)), 0.0, 1.0)
+    return out, dict(ghi=ghi, ghi_cs=sun["ghi_cs"], kc_day=kc_day)
 
 
 def air_temperature(w, kc_day):
@@ -368,11 +356,22 @@ def air_temperature(w, kc_day):
 # ---------------------------------------------------------------------------
 
 
+WIND_TURBINE = "E-141/4200"  # Enercon low-wind turbine (IEC IIIA, 141 m rotor, 269 W/m2) of windpowerlib's library
+WIND_HUB_HEIGHT_M = 120.0
+
+
 def power_curve(v):
-    """Low-wind turbine (e.g. 140 m rotor class): cut-in 2.5, rated 9.0, cut-out 22 m/s."""
-    vi, vr, vo = 2.5, 9.0, 22.0
-    p = np.where(v < vi, 0.0, np.where(v < vr, (v**3 - vi**3) / (vr**3 - vi**3), np.where(v < vo, 1.0, 0.0)))
-    return p
+    """Per-unit output of the turbine at hub-height speed v (m/s).
+
+    The manufacturer's power curve of ``WIND_TURBINE`` from the OpenEnergy
+    database snapshot shipped with windpowerlib (no download), applied with
+    ``windpowerlib.power_output.power_curve`` (linear interpolation, zero
+    outside the curve: cut-out at 25 m/s), divided by the nominal power.
+    """
+    turbine = windpowerlib.WindTurbine(turbine_type=WIND_TURBINE, hub_height=WIND_HUB_HEIGHT_M)
+    curve = turbine.power_curve
+    p = windpowerlib.power_output.power_curve(pd.Series(v), curve["wind_speed"], curve["value"])
+    return np.asarray(p, dtype=float) / turbine.nominal_power
 
 
 def wind_profile(rng, cal):
@@ -383,15 +382,15 @@ def wind_profile(rng, cal):
     z = ar1(rng, 8760, 0.96)  # hourly AR(1) -> Weibull(k=2) quantile
     month = cal["month"].values - 1
     z = z - (np.bincount(month, weights=z) / np.bincount(month))[month]
-    u = np.clip(norm_cdf(z), 1e-9, 1 - 1e-9)
-    weib = np.sqrt(-np.log(1.0 - u))  # Weibull k=2, unit scale
+    u = np.clip(stats.norm.cdf(z), 1e-9, 1 - 1e-9)
+    weib = stats.weibull_min.ppf(u, 2.0)  # Weibull k=2 (Rayleigh), unit scale
     losses = 0.88  # wake, availability, electrical
 
     def cf_for(scale):
         v = scale * seasonal * diurnal * weib
         return losses * power_curve(v)
 
-    scale = bisect(lambda s: cf_for(s).sum(), 2.0, 15.0, TARGET_WIND_FLH)
+    scale = solve_increasing(lambda s: cf_for(s).sum(), 2.0, 15.0, TARGET_WIND_FLH)
     return cf_for(scale), scale
 
 
@@ -534,13 +533,14 @@ def build():
     cal, ex = calendar()
 
     w = make_weather(rng, cal)
+    w["sun"] = solar_inputs(cal)
     # air temperature needs daily sunniness; sunniness calibration needs
     # temperature (cell derating): iterate the pair twice (converges fast)
     shift = 0.0
     _, aux = pv_profiles({**w, "t_air": np.full(8760, 15.0)}, shift)
     for _ in range(3):
         w["t_air"] = air_temperature(w, aux["kc_day"])
-        shift = bisect(lambda s: pv_profiles(w, s)[0]["cf_pv_utility"].sum(), -4.0, 4.0, TARGET_PV_UTILITY_FLH, tol=1e-7)
+        shift = solve_increasing(lambda s: pv_profiles(w, s)[0]["cf_pv_utility"].sum(), -4.0, 4.0, TARGET_PV_UTILITY_FLH, tol=1e-7)
         pv, aux = pv_profiles(w, shift)
     t_air = air_temperature(w, aux["kc_day"])
     w["t_air"] = t_air
@@ -548,7 +548,9 @@ def build():
 
     wind, wind_scale = wind_profile(rng, cal)
 
-    cool = bisect(lambda c: -load_factor(load_shapes(cal, ex, t_air, c)[0]["load_city"]), 0.0, 20.0, -TARGET_CITY_LOAD_FACTOR, tol=1e-6)
+    cool = solve_increasing(
+        lambda c: -load_factor(load_shapes(cal, ex, t_air, c)[0]["load_city"]), 0.0, 20.0, -TARGET_CITY_LOAD_FACTOR, tol=1e-6
+    )
     loads, dd = load_shapes(cal, ex, t_air, cool)
 
     df = cal.copy()
