@@ -420,3 +420,55 @@ def test_new_capacity_ends_after_its_lifetime_and_is_rebuilt(tiny_inputs, tmp_pa
     inv = result_tables(m, res.duals, collect_indicators(m))["investment"]
     pv = inv[inv["item"] == "pv_utility"].set_index("year")["investment_mcny"]
     assert pv.tolist() == pytest.approx([200 * (1 + C), 0.0, 200 * (1 + C)], abs=1e-6)
+
+
+def _grid_only_with_flat_part(tmp_path, flat_cny_per_kwh):
+    """The tiny data set without PV (potential 0) and with a flat part on the grid price."""
+    pv_path = tmp_path / "tiny" / "pv_classes.csv"
+    pv = pd.read_csv(pv_path)
+    pv["potential_gw"] = 0.0
+    pv.to_csv(pv_path, index=False)
+    imp_path = tmp_path / "tiny" / "imports.csv"
+    imp = pd.read_csv(imp_path)
+    imp["flat_price_cny_per_kwh"] = flat_cny_per_kwh
+    imp.to_csv(imp_path, index=False)
+    return load_inputs(tmp_path / "tiny")
+
+
+def test_time_of_use_moves_the_base_price_only(tiny_inputs, tmp_path):
+    """Grid base 0.10 CNY/kWh with time-of-use ratios 0.5 (day) and 1.0 (night), flat part 0.02 CNY/kWh
+    (transmission, system operation, funds: the part the Hubei notice leaves flat), no PV.
+
+    On paper, price_s = base · ratio_s + flat: day 0.10·0.5 + 0.02 = 0.07, night 0.10 + 0.02 = 0.12 CNY/kWh
+    (a ratio applied to the whole price would give 0.06 by day). The battery is not worth building:
+    per GW discharged at night it buys 1/0.81 GW by day (4380·0.07/0.81 = 378.52) and costs 50/0.81 of
+    power and 100·0.9/0.81 of energy (61.73 + 111.11), 551.36 > 4380·0.12 = 525.6 M CNY bought at night.
+    The grid serves 1 GW in both slices: objective 4380·(0.07 + 0.12) = 832.2 M CNY, and the marginal price
+    of each slice is its own tariff.
+    """
+    m, res = _solve(_grid_only_with_flat_part(tmp_path, 0.02))
+    assert res.status == "optimal"
+    assert m.power.storage_power[2024, "battery"]() == pytest.approx(0.0, abs=1e-6)
+    assert m.power.imported[2024, 0, "grid"].value == pytest.approx(1.0, abs=1e-6)
+    assert res.objective == pytest.approx(4380 * (0.07 + 0.12), abs=1e-6)
+    assert res.objective == pytest.approx(832.2, abs=1e-6)
+    prices = result_tables(m, res.duals, collect_indicators(m))["prices"].set_index("slice")
+    assert prices.at[0, "price_cny_per_kwh"] == pytest.approx(0.07, abs=1e-9)
+    assert prices.at[1, "price_cny_per_kwh"] == pytest.approx(0.12, abs=1e-9)
+    storage_per_gw_discharged = 50 / 0.81 + 100 * 0.9 / 0.81 + 4380 * 0.07 / 0.81
+    assert storage_per_gw_discharged == pytest.approx(551.358, abs=1e-3)
+
+
+def test_slice_price_applies_the_ratios_to_the_base_only():
+    """The Hubei notice's January ratios on the January 2026 agency-purchase table (hubei-tou-2024), two-part
+    1-10 kV: base 0.398113 (purchase 0.384470 + line losses 0.013643), flat part 0.253773 (T&D 0.1263 +
+    system operation 0.082273 + funds 0.0452) → the table's critical 1.049999, flat 0.651886 and valley
+    0.432924 CNY/kWh to 1e-6 (2.0 · 0.398113 + 0.253773, 0.398113 + 0.253773, 0.45 · 0.398113 + 0.253773).
+    """
+    from simulator.sectors.power import slice_price
+
+    channel = pd.Series({"price_cny_per_kwh": 0.398113, "flat_price_cny_per_kwh": 0.253773, "time_of_use": 1})
+    got = slice_price(channel, np.array([2.0, 1.0, 0.45]))
+    assert got == pytest.approx([1.049999, 0.651886, 0.432924], abs=1e-6)
+    flat_channel = pd.Series({"price_cny_per_kwh": 0.398113, "flat_price_cny_per_kwh": 0.253773, "time_of_use": 0})
+    assert slice_price(flat_channel, np.array([2.0, 0.45])) == pytest.approx([0.651886, 0.651886], abs=1e-9)

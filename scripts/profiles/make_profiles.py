@@ -513,13 +513,25 @@ def green_import(rng, cal):
 
 
 def tou(cal):
+    """Hubei industrial and commercial time-of-use ratios (鄂发改价管〔2024〕77号, in force from 1 May 2024).
+
+    Hour h stands for h:00-(h+1):00, Beijing time. Periods: valley 0-6 and
+    12-14; flat 6-12 and 14-16; critical peak July-August 20-22, other
+    months 18-20; peak the rest of 16-24. Ratios to the base price (purchase
+    price + line losses): critical 1.8, peak 1.49, flat 1, valley 0.48; in
+    the peak-load months (July, August, December, January) critical 2.0 and
+    valley 0.45.
+    """
     h = cal["hour_of_day"].values
     m = cal["month"].values
-    mult = np.ones(8760)
-    mult[(h >= 16) & (h < 22)] = 1.5  # peak 16:00-22:00 (estimate)
-    mult[(h >= 23) | (h < 7)] = 0.5  # valley 23:00-07:00
-    crit = (np.isin(m, [7, 8]) & (h >= 20) & (h < 22)) | (np.isin(m, [12, 1]) & (h >= 18) & (h < 20))
-    mult[crit] = 1.8  # critical peak = peak +20 %
+    summer = np.isin(m, [7, 8])
+    peak_months = np.isin(m, [1, 7, 8, 12])
+    mult = np.ones(8760)  # flat 06-12, 14-16
+    mult[h >= 16] = 1.49  # peak 16-24 (critical hours overwritten below)
+    critical = np.where(summer, (h >= 20) & (h < 22), (h >= 18) & (h < 20))
+    mult[critical] = np.where(peak_months[critical], 2.0, 1.8)
+    valley = (h < 6) | ((h >= 12) & (h < 14))
+    mult[valley] = np.where(peak_months[valley], 0.45, 0.48)
     return mult
 
 

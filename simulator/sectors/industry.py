@@ -108,8 +108,10 @@ def carrier_prices(inputs, model) -> dict[str, float]:
     """M CNY per carrier unit for the measure catalogue's net cost.
 
     Fuels at carriers.csv prices; electricity (paid in the power sector in the
-    LP) at the grid import tariff averaged over the industrial load profile
-    with the time-of-use multiplier: CNY/kWh × 1000 = M CNY/TWh.
+    LP) at the grid import tariff averaged over the industrial load profile:
+    base × (load-weighted time-of-use multiplier) + flat part (the part the
+    time-of-use ratios leave alone, ``flat_price_cny_per_kwh``, 0 if absent);
+    CNY/kWh × 1000 = M CNY/TWh.
     """
     price = carriers(inputs)["price_mcny_per_unit"].astype(float).to_dict()
     imports = inputs.tables.get("imports")
@@ -123,7 +125,8 @@ def carrier_prices(inputs, model) -> dict[str, float]:
     if int(row.get("time_of_use", 0)) and "tou_multiplier" in profiles and LOAD_PROFILE in profiles:
         shape = model.time.shape(LOAD_PROFILE)
         tou = float(np.dot(model.time.weight * shape, model.time.factor("tou_multiplier")))
-    price["electricity"] = float(row["price_cny_per_kwh"]) * tou * 1000.0
+    flat = pd.to_numeric(pd.Series([row.get("flat_price_cny_per_kwh", 0.0)]), errors="coerce").fillna(0.0).iloc[0]
+    price["electricity"] = (float(row["price_cny_per_kwh"]) * tou + float(flat)) * 1000.0
     return price
 
 

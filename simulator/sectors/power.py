@@ -18,8 +18,12 @@ Tables read (``inputs/<dataset>/``):
   availability, dispatch (``flexible`` | ``must_run`` | ``profile``),
   profile, fuel (a carrier, or empty), heat_rate_kgce_per_kwh,
   variable_opex_cny_per_kwh, renewable (1/0), source
-* ``imports.csv``: channel, price_cny_per_kwh, time_of_use (1/0: price ×
-  the ``tou_multiplier`` profile), capacity_fee_cny_per_kw_yr, existing_gw,
+* ``imports.csv``: channel, price_cny_per_kwh (the part of the price that
+  time of use moves: under the Hubei notice the purchase price and its line
+  losses), time_of_use (1/0: that part × the ``tou_multiplier`` profile),
+  optionally flat_price_cny_per_kwh (the part time of use leaves flat:
+  transmission and distribution, system operation, government funds; empty
+  or absent = 0), capacity_fee_cny_per_kw_yr, existing_gw,
   max_gw, annual_limit_twh (empty = none), co2_kg_per_kwh,
   availability_profile (empty = 1), green (1/0), and optionally
   expansion_capex_cny_per_kw, expansion_lifetime_yr,
@@ -147,10 +151,15 @@ def _tables(inputs):
         ],
     )
     inputs.check("imports", imp["existing_gw"] <= imp["max_gw"], "existing_gw", "exceeds max_gw", "existing ≤ max")
+    if "flat_price_cny_per_kwh" in imp:
+        inputs.check_nonnegative("imports", ["flat_price_cny_per_kwh"], allow_empty=True)
     st = st.set_index("technology")  # a copy: the optional column is filled here, not in the inputs
     st["throughput_cost_cny_per_kwh"] = pd.to_numeric(st.get("throughput_cost_cny_per_kwh", 0.0), errors="coerce")
     st["throughput_cost_cny_per_kwh"] = st["throughput_cost_cny_per_kwh"].fillna(0.0)
-    return pv.set_index("pv_class"), st, gen.set_index("plant"), imp.set_index("channel")
+    imp = imp.set_index("channel")  # a copy: the optional column is filled here, not in the inputs
+    imp["flat_price_cny_per_kwh"] = pd.to_numeric(imp.get("flat_price_cny_per_kwh", 0.0), errors="coerce")
+    imp["flat_price_cny_per_kwh"] = imp["flat_price_cny_per_kwh"].fillna(0.0)
+    return pv.set_index("pv_class"), st, gen.set_index("plant"), imp
 
 
 # --------------------------------------------------------------------------- build
@@ -193,6 +202,21 @@ def build(model, scenario, inputs):
     _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp)
     _indicators(b, model, scenario, inputs, pv, st, fixed, time)
     return b
+
+
+def slice_price(channel: pd.Series, tou: np.ndarray) -> np.ndarray:
+    """Price of an import channel per slice, CNY/kWh: base · tou_s + flat.
+
+    ``base`` = ``price_cny_per_kwh``, the part the time-of-use ratios move
+    (Hubei, 鄂发改价管〔2024〕77号: the purchase price and its line losses);
+    ``flat`` = ``flat_price_cny_per_kwh`` (transmission and distribution,
+    system operation, government funds), which they leave alone. A channel
+    with ``time_of_use`` 0 pays base + flat in every slice.
+    """
+    base = float(channel["price_cny_per_kwh"])
+    flat = float(channel.get("flat_price_cny_per_kwh", 0.0))
+    ratios = np.asarray(tou, dtype=float) if int(channel["time_of_use"]) else np.ones(len(tou))
+    return base * ratios + flat
 
 
 def _grid(values: np.ndarray, rows, cols) -> dict:
@@ -524,11 +548,9 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
     wear = {r: float(st.at[r, "throughput_cost_cny_per_kwh"]) for r in st.index}
     w_h = [float(v) for v in weight]
     tou = model.time.factor("tou_multiplier") if "tou_multiplier" in model.time.profiles else np.ones(model.time.n)
-    # weighted price per slice, M CNY per GW of the slice: w_s [h] · price [CNY/kWh = M CNY/GWh]
-    wprice = {
-        i: [float(v) for v in weight * float(imp.at[i, "price_cny_per_kwh"]) * (tou if int(imp.at[i, "time_of_use"]) else 1.0)]
-        for i in imp.index
-    }
+    # weighted price per slice, M CNY per GW of the slice: w_s [h] · price_s [CNY/kWh = M CNY/GWh], where
+    # price_s = base · tou_s + flat (the time-of-use ratios move the base only; the flat part never floats)
+    wprice = {i: [float(v) for v in weight * slice_price(imp.loc[i], tou)] for i in imp.index}
     fee = imp["capacity_fee_cny_per_kw_yr"].astype(float).to_dict()
     vopex = flexible["variable_opex_cny_per_kwh"].astype(float).to_dict()
     fixed_vopex = fixed["variable_opex_cny_per_kwh"].astype(float)
