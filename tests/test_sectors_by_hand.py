@@ -334,3 +334,51 @@ def test_roof_pv_coverage_binds_through_the_power_sector(buildings_inputs):
     assert ind["buildings.energy_use"].value(2024) == pytest.approx(0.393)
     assert shadow_price(rows["roof"], result.duals[m.targets.target_met["roof"]]) == pytest.approx(0.06)
     assert shadow_price(rows["new"], result.duals[m.targets.target_met["new"]]) == pytest.approx(0.005)
+
+
+def test_new_construction_measures_are_capped_by_the_floor_built_each_year(buildings_inputs):
+    """Two years (2024, 2025). The new-build standard saves 0.004 Mtce of gas per Mm² (0.5 M CNY/yr per Mm²,
+    125 M CNY per Mtce) but covers at most the 1 Mm² built each year; insulating the stock saves 0.002 Mtce
+    per Mm² (1 M CNY/yr per Mm², 500 M CNY per Mtce). Gas is free, so only the target asks for savings.
+
+    Building energy use in 2025 with no new measure: floor 12 Mm² → 0.3·1.2 TWh + 0.06 Mtce of gas + the
+    standing heat pumps' 0.008 Mtce of counted heat = 0.428 Mtce. Target ≤ 0.416 in 2025 (0.012 Mtce less):
+    the standard on all new floor, 1 Mm² in 2024 and 1 in 2025 (adopted 1, then 2: 0.008 Mtce), the rest,
+    0.004 Mtce, from 2 Mm² of insulation in 2025. Cost 0.5·1 (2024) + 0.5·2 + 1·2 (2025) = 3.5 M CNY more than
+    with no target; the marginal Mtce comes from insulation: 500 M CNY. The standard covers 100 % of the
+    new floor in each year (new_adopted 1 Mm² of 1 Mm²).
+    """
+    rows = pd.read_csv(buildings_inputs.root / "measures_buildings.csv").to_dict("records")
+    standard = next(r for r in rows if r["measure"] == "standard")
+    standard["saving_gas"] = 0.004
+    insulation = {**rows[0], "measure": "insulation", "existing": 0.0, "saving_electricity": 0.0, "saving_gas": 0.002}
+    insulation |= {"renewable_kind": "none", "renewable_heat_mtce_per_unit": 0.0, "capex_mcny_per_unit": 10.0}
+    pd.DataFrame([*rows, insulation]).to_csv(buildings_inputs.root / "measures_buildings.csv", index=False)
+    inputs = load_inputs(buildings_inputs.root)
+
+    def run(targets):
+        scenario = scenario_from_dict(
+            {
+                "name": "tiny",
+                "years": {"base": 2023, "start": 2024, "end": 2025},
+                "economics": {"discount_rate": 0.0},
+                "accounting": {"renewable_coal_equivalent_kgce_per_kwh": 0.3},
+                "sectors": {"power": {}, "buildings": {}},
+                "targets": targets,
+            }
+        )
+        m = build_model(scenario, inputs, _slices())
+        return m, solve(m, Solver())
+
+    free, free_result = run([])
+    assert collect_indicators(free)["buildings.energy_use"].value(2025) == pytest.approx(0.428)
+    target = {"id": "use", "indicator": "buildings.energy_use", "year": 2025, "value": 0.416, "sense": "<="}
+    m, result = run([target])
+    b = m.buildings
+    assert [pyo.value(b.adopted[y, "standard"]) for y in m.Y] == pytest.approx([1.0, 2.0])
+    assert [pyo.value(b.adopted[y, "insulation"]) for y in m.Y] == pytest.approx([0.0, 2.0])
+    assert [pyo.value(b.new_adopted[y, "standard"]) for y in m.Y] == pytest.approx([1.0, 1.0])
+    assert collect_indicators(m)["buildings.new_office_share"].value(2025) == pytest.approx(100.0)
+    assert result.objective - free_result.objective == pytest.approx(3.5)
+    row = m.targets.rows["use"]
+    assert shadow_price(row, result.duals[m.targets.target_met["use"]]) == pytest.approx(500.0)
