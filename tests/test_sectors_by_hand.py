@@ -15,6 +15,7 @@ import pyomo.environ as pyo
 import pytest
 from test_tiny_storage import SRC, tiny_inputs  # noqa: F401 (tiny_inputs is a fixture)
 
+from simulator.errors import InfeasibleError
 from simulator.intake.inputs import load_inputs
 from simulator.intake.scenario import Solver, scenario_from_dict
 from simulator.model.core import build_model
@@ -289,7 +290,8 @@ def buildings_inputs(tiny_inputs):  # noqa: F811
     return _write(
         tiny_inputs,
         {
-            "carriers": [ELECTRICITY, _carrier("gas", co2=1.6), _carrier("heat")],
+            # coal: a carrier buildings have no intensity column for (their use of it stays 0)
+            "carriers": [ELECTRICITY, _carrier("gas", co2=1.6), _carrier("heat"), _carrier("coal", co2=2.66)],
             "pv_classes": [{k: v for k, v in r.items() if k != "source"} for r in pv],
             "buildings_stock": [stock],
             "buildings_parameters": [
@@ -325,6 +327,7 @@ def test_roof_pv_coverage_binds_through_the_power_sector(buildings_inputs):
     assert pyo.value(b.adopted[2024, "heat_pump"]) == pytest.approx(2.0)
     assert pyo.value(b.use[2024, "electricity"]) == pytest.approx(1.1)
     assert pyo.value(b.use[2024, "gas"]) == pytest.approx(0.055)
+    assert pyo.value(b.use[2024, "coal"]) == 0.0
     assert pyo.value(b.emissions[2024]) == pytest.approx(0.055 * 1.6)
     assert pyo.value(b.cost[2024]) == pytest.approx(0.02 * 20.0 + 0.25)
     assert [pyo.value(b.load[2024, s]) for s in m.S] == pytest.approx([1.1 / 8.76] * 2)
@@ -382,3 +385,24 @@ def test_new_construction_measures_are_capped_by_the_floor_built_each_year(build
     assert result.objective - free_result.objective == pytest.approx(3.5)
     row = m.targets.rows["use"]
     assert shadow_price(row, result.duals[m.targets.target_met["use"]]) == pytest.approx(500.0)
+
+
+def test_no_measure_saves_more_gas_than_the_offices_use(buildings_inputs):
+    """use_not_negative: the offices burn 11 Mm² · 5 kgce/m² = 0.055 Mtce of gas in 2024. A (mis-stated) measure
+    saving 0.01 Mtce per Mm², twice what a Mm² burns, may still save no more than the 0.055 Mtce there is.
+
+    Building energy use 0.3·1.1 + 0.055 + 0.008 (the standing heat pumps' heat) = 0.393 Mtce. ≤ 0.338 takes
+    all the gas (5.5 Mm² of the measure, 0.55 M CNY/yr); ≤ 0.333 would need 0.06 Mtce of gas: infeasible
+    (without the guard, 6 Mm² would drive gas use to −0.005 Mtce).
+    """
+    rows = pd.read_csv(buildings_inputs.root / "measures_buildings.csv").to_dict("records")
+    swap = {**rows[0], "measure": "swap", "existing": 0.0, "saving_electricity": 0.0, "saving_gas": 0.01}
+    swap |= {"renewable_kind": "none", "renewable_heat_mtce_per_unit": 0.0, "capex_mcny_per_unit": 1.0}
+    pd.DataFrame([*rows, swap]).to_csv(buildings_inputs.root / "measures_buildings.csv", index=False)
+    inputs = load_inputs(buildings_inputs.root)
+    limit = {"id": "use", "indicator": "buildings.energy_use", "year": 2024, "value": 0.338, "sense": "<="}
+    m, _, _ = _solve(inputs, {"buildings": {}}, [limit], accounting={"renewable_coal_equivalent_kgce_per_kwh": 0.3})
+    assert pyo.value(m.buildings.adopted[2024, "swap"]) == pytest.approx(5.5)
+    assert pyo.value(m.buildings.use[2024, "gas"]) == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(InfeasibleError):
+        _solve(inputs, {"buildings": {}}, [{**limit, "value": 0.333}], accounting={"renewable_coal_equivalent_kgce_per_kwh": 0.3})

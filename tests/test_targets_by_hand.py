@@ -212,3 +212,14 @@ def test_every_bad_target_is_reported_together():
     assert fields == ["targets[0].indicator", "targets[1].unit", "targets[2].change_vs_base", "targets[3].path"]
     assert "toy.level" in err.value.problems[0].expected  # the known indicators are listed
     assert "'u'" in err.value.problems[1].expected
+
+
+def test_growth_shortfall_factor_below_one():
+    """A growth target on a base level of 10: the row counts a % of growth as d(10·(1 + T/100)²)/dT
+    = 10·2·1.1/100 = 0.22 units (below 1: the factor is not clipped at 1)."""
+    from simulator.model.targets import TargetRow, _shortfall_factor
+
+    _, indicators = _model()
+    ind = Indicator("toy.small", "%", "growth", indicators["toy.growth"].numerator, growth_from_base=2023, base_level=10.0)
+    spec = _scenario([_target("t", "toy.growth", year=2025, value=10.0)]).spec.targets[0]
+    assert _shortfall_factor(TargetRow(spec=spec, indicator=ind, target_value=10.0, year=2025)) == pytest.approx(0.22)
