@@ -94,7 +94,8 @@ def steel_inputs(tiny_inputs):  # noqa: F811 (the fixture imported above)
     return _write(
         tiny_inputs,
         {
-            "carriers": [ELECTRICITY, _carrier("coal", co2=2.66)],
+            # gas: a carrier steel has no intensity for (its use stays 0)
+            "carriers": [ELECTRICITY, _carrier("coal", co2=2.66), _carrier("gas", co2=1.6)],
             "steel_activity": [{"year": 2023, "crude_steel_mt": 2.0}, {"year": 2024, "crude_steel_mt": 2.0}],
             "steel_intensity": [
                 {"id": "s.coal", "product": "crude_steel", "carrier": "coal", "value": 500.0, "unit": "kgce/t"},
@@ -111,6 +112,7 @@ def steel_inputs(tiny_inputs):  # noqa: F811 (the fixture imported above)
                     capex_mcny_per_unit=100.0,
                     saving_coal=0.2,
                     saving_electricity=0.0,
+                    saving_gas=0.0,
                 )
             ],
         },
@@ -136,6 +138,7 @@ def test_steel_intensity_target_adopts_by_hand(steel_inputs):
     assert pyo.value(s.use[2024, "coal"]) == pytest.approx(0.9)
     assert pyo.value(s.baseline_use[2024, "coal"]) == pytest.approx(1.0)
     assert pyo.value(s.use[2024, "electricity"]) == pytest.approx(0.8)
+    assert pyo.value(s.use[2024, "gas"]) == 0.0
     assert pyo.value(s.emissions[2024]) == pytest.approx(2.394)
     assert pyo.value(s.cost[2024]) == pytest.approx(5.0)
     assert [pyo.value(s.load[2024, t]) for t in m.S] == pytest.approx([0.8 / 8.76] * 2)
@@ -143,6 +146,23 @@ def test_steel_intensity_target_adopts_by_hand(steel_inputs):
     # final energy of the city counts the steel electricity at the calorific factor 0.1229, not the statistic's 0.3
     other = 8.76 - 0.8
     assert ind["city.final_energy"].value(2024) == pytest.approx(0.9 + 0.1229 * (0.8 + other))
+
+
+def test_steel_coal_use_stays_non_negative(steel_inputs):
+    """use_nonnegative: with the measure mis-stated at 0.8 Mtce of coal per unit, 1.25 units beyond the standing 0.5
+    save all 1.0 Mtce of coal: intensity 1000·(0 + 0.3·0.8)/2 = 120 kgce/t (adopted 1.75 of a potential 2).
+    ≤ 100 kgce/t would need coal below zero: infeasible (without the guard, 2 units would give −0.2 Mtce, 20 kgce/t).
+    """
+    path = steel_inputs.root / "measures_steel.csv"
+    pd.read_csv(path).assign(saving_coal=0.8).to_csv(path, index=False)
+    inputs = load_inputs(steel_inputs.root)
+    target = {"id": "steel", "indicator": "steel.energy_intensity", "year": 2024, "value": 120.0, "sense": "<="}
+    acct = {"steel_electricity_kgce_per_kwh": 0.3}
+    m, _, _ = _solve(inputs, {"steel": {}}, [target], accounting=acct)
+    assert pyo.value(m.steel.adopted[2024, "pci"]) == pytest.approx(1.75)
+    assert pyo.value(m.steel.use[2024, "coal"]) == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(InfeasibleError):
+        _solve(inputs, {"steel": {}}, [{**target, "value": 100.0}], accounting=acct)
 
 
 # --------------------------------------------------------------------------- transport
@@ -232,6 +252,18 @@ def test_transport_share_piles_growth_and_coverage_by_hand(transport_inputs):
     assert shadow_price(rows["shore"], result.duals[m.targets.target_met["shore"]]) == pytest.approx(0.1)
     # one point of growth is one thousand TEU at 0.1 M CNY/yr: 0.1 M CNY
     assert shadow_price(rows["tr"], result.duals[m.targets.target_met["tr"]]) == pytest.approx(0.1)
+
+
+def test_without_a_pile_measure_the_fleet_is_not_held_back(transport_inputs):
+    """With no piles measure in the catalogue there is no piles_follow_fleet row: the EV share of 30 % is met
+    by 30 thousand electric cars (40 M CNY/yr) and nothing else."""
+    path = transport_inputs.root / "measures_transport.csv"
+    pd.read_csv(path).query("measure != 'pile'").to_csv(path, index=False)
+    inputs = load_inputs(transport_inputs.root)
+    m, _, _ = _solve(inputs, {"transport": {}}, [{"id": "ev", "indicator": "transport.ev_share", "year": 2024, "value": 30.0}])
+    assert len(m.transport.piles_follow_fleet) == 0
+    assert pyo.value(m.transport.adopted[2024, "ev_car"]) == pytest.approx(30.0)
+    assert pyo.value(m.transport.cost[2024]) == pytest.approx(40.0)
 
 
 # --------------------------------------------------------------------------- buildings
@@ -406,3 +438,11 @@ def test_no_measure_saves_more_gas_than_the_offices_use(buildings_inputs):
     assert pyo.value(m.buildings.use[2024, "gas"]) == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(InfeasibleError):
         _solve(inputs, {"buildings": {}}, [{**limit, "value": 0.333}], accounting={"renewable_coal_equivalent_kgce_per_kwh": 0.3})
+
+
+def test_yearly_new_roof_pv_floor_setting(buildings_inputs):
+    """sectors.buildings.new_roof_pv_coverage_min = 0.5: at least half of the 0.04 GW installable on the year's
+    new office roofs, 0.02 GW, which the power sector builds in class ``roof`` (dearer than utility PV, so no more)."""
+    m, _, _ = _solve(buildings_inputs, {"buildings": {"new_roof_pv_coverage_min": 0.5}})
+    assert pyo.value(m.buildings.new_roof_pv[2024, "office"]) == pytest.approx(0.02)
+    assert pyo.value(m.power.pv_new[2024, "roof"]) == pytest.approx(0.02)
