@@ -13,7 +13,6 @@ with δ_y = (1 + r)^−(y − base year), the present value at the base year.
 
 from __future__ import annotations
 
-import numpy as np
 import pyomo.environ as pyo
 
 from simulator.model import targets as targets_mod
@@ -77,27 +76,14 @@ def build_model(scenario, inputs, time, soften: set[str] | None = None, unserved
 def _balance_electricity(m, unserved: bool = False) -> None:
     """balance_electricity[y,s]: power.supply[y,s] (+ unserved[y,s]) = Σ_sectors load[y,s]   (GW).
 
-    Each sector's load is Σ_c shape_c[s] · load_energy[y,c] + fixed[y,s] (its
-    ``load`` view, ``sectors.common.SliceLoad``); the row is built from those
-    parts, the fixed loads of all sectors summed into its right-hand side:
-    supply[y,s] (+ unserved) − Σ_sectors Σ_c shape_c[s]·load_energy[y,c] = Σ_sectors fixed[y,s].
     ``unserved[y,s] ≥ 0`` exists only in a diagnostic build.
     """
     demand = [b for b in sector_blocks(m) if b is not m.power]
-    years = list(m.Y)
     if unserved:
         m.unserved = pyo.Var(m.Y, m.S, within=pyo.NonNegativeReals, doc="diagnostic unserved load, GW")
     gap = (lambda y, s: m.unserved[y, s]) if unserved else (lambda y, s: 0.0)
-    decided = {y: [(shape.tolist(), var) for b in demand for shape, var in b.load.terms(y)] for y in years}
-    fixed = sum((b.load.fixed_gw for b in demand), np.zeros((len(years), m.time.n))).tolist()
-    row = {y: j for j, y in enumerate(years)}
-    supply = m.power.supply
     m.balance_electricity = pyo.Constraint(
-        m.Y,
-        m.S,
-        rule=lambda mm, y, s: (
-            supply[y, s] + gap(y, s) - sum(shape[s] * var for shape, var in decided[y] if shape[s] != 0.0) == fixed[row[y]][s]
-        ),
+        m.Y, m.S, rule=lambda mm, y, s: mm.power.supply[y, s] + gap(y, s) == sum(b.load[y, s] for b in demand)
     )
 
 

@@ -87,6 +87,8 @@ def _array(var, shape: tuple) -> np.ndarray:
 
 def _load_gw(b, years: list, n: int) -> np.ndarray:
     """Year × slice load of a sector block, GW (from its load shapes where the block has them)."""
+    if not hasattr(b, "load_shapes"):
+        return np.array([[_v(b.load[y, s]) for s in range(n)] for y in years], dtype=float)
     total = np.zeros((len(years), n))
     energy = b.load_energy.extract_values()
     for j, y in enumerate(years):
@@ -248,13 +250,12 @@ def price_table(m, duals: dict) -> pd.DataFrame:
     years = list(m.Y)
     rows = []
     demand = [getattr(m, name) for name in m.sector_names if name != "power"]
-    load_gw = sum((_load_gw(b, years, t.n) for b in demand), np.zeros((len(years), t.n)))
-    for j, y in enumerate(years):
+    for y in years:
         delta = float(pyo.value(m.discount[y]))
         for s in m.S:
             w = float(t.weight[s])
             lam = duals.get(m.balance_electricity[y, s], 0.0)
-            load = float(load_gw[j, s])
+            load = sum(_v(b.load[y, s]) for b in demand)
             rows.append((y, s, int(t.day_of_year[s]), int(t.hour_of_day[s]), w, lam / (delta * w) if w else float("nan"), load))
     columns = ["year", "slice", "day_of_year", "hour_of_day", "weight_h", "price_cny_per_kwh", "load_gw"]
     return pd.DataFrame(rows, columns=columns)

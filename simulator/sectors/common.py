@@ -71,33 +71,6 @@ def attach_contract(
     )
 
 
-class SliceLoad:
-    """``load[y,s]`` of a sector (GW): Σ_c shape_c[s] · load_energy[y,c] + fixed[y,s].
-
-    A view, not a Pyomo component: ``load[y, s]`` gives the linear expression
-    on demand (tests, diagnostics), while the core's balance and the result
-    tables read the parts directly (:meth:`terms`, ``fixed_gw``) so that an
-    hourly model does not hold one named expression per sector, year and
-    slice (157,680 at 8,760 h × 3 years × 6 sectors, a third of the build).
-    """
-
-    def __init__(self, block, years: list, shapes: dict, fixed_gw: np.ndarray, decided: list):
-        self._block = block
-        self._row = {y: j for j, y in enumerate(years)}
-        self.shapes = shapes  # profile column → GW per TWh/yr, by slice
-        self.fixed_gw = fixed_gw  # year × slice, GW
-        self._decided = {y: [c for c in shapes if (y, c) in decided] for y in years}
-
-    def terms(self, y) -> list[tuple[np.ndarray, object]]:
-        """(shape GW per TWh/yr by slice, load_energy[y,c] TWh/yr) of the decided parts of year ``y``."""
-        return [(self.shapes[c], self._block.load_energy[y, c]) for c in self._decided[y]]
-
-    def __getitem__(self, key):
-        y, s = key
-        fixed = float(self.fixed_gw[self._row[y], s])
-        return sum(float(shape[s]) * var for shape, var in self.terms(y) if shape[s] != 0.0) + fixed
-
-
 def _load(block, model, loads: list[tuple[Mapping, str]]) -> None:
     """load[y,s] = Σ_shape load_energy[y,shape] · 1000 · shape[s] + fixed[y,s]   (GW).
 
@@ -107,8 +80,8 @@ def _load(block, model, loads: list[tuple[Mapping, str]]) -> None:
     ``load_energy_definition[y,shape]: load_energy[y,shape] = Σ_parts E_part[y]``,
     so that each hourly balance row holds one column per load shape instead
     of every measure variable behind it; fixed parts become numbers. The block
-    keeps ``load_shapes`` (column → GW per TWh/yr by slice), ``load_fixed_gw``
-    (year × slice array) and ``load`` (a :class:`SliceLoad` view over them).
+    keeps ``load_shapes`` (column → GW per TWh/yr by slice) and
+    ``load_fixed_gw`` (year × slice array) for the result tables.
     """
     years = list(model.Y)
     n = model.time.n
@@ -131,4 +104,11 @@ def _load(block, model, loads: list[tuple[Mapping, str]]) -> None:
     keys = list(decided)
     block.load_energy = pyo.Var(keys, doc="electricity of one load shape, TWh/yr")
     block.load_energy_definition = pyo.Constraint(keys, rule=lambda b, y, c: b.load_energy[y, c] == decided[(y, c)])
-    block.load = SliceLoad(block, years, shapes, fixed_gw, keys)
+    terms = {y: [(c, [float(v) for v in shapes[c]]) for c in columns if (y, c) in decided] for y in years}
+    fixed = {y: [float(v) for v in fixed_gw[j]] for j, y in enumerate(years)}
+    block.load = pyo.Expression(
+        model.Y,
+        model.S,
+        rule=lambda b, y, s: sum(shape[s] * b.load_energy[y, c] for c, shape in terms[y] if shape[s] != 0.0) + fixed[y][s],
+        doc="electricity load, GW",
+    )

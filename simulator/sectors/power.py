@@ -477,29 +477,8 @@ def _import_within_annual_limit(b, model, imp):
     )
 
 
-class SliceView:
-    """An expression per (year, slice) built on demand from ``rule(y, s)``: ``view[y, s]``.
-
-    Used for the hourly sums that constraints read once (``supply``,
-    ``renewable_available``): a Pyomo Expression component would hold one named
-    expression per year and slice (26,280 each at 8,760 h × 3 years) that the
-    build creates and the LP compiler walks again.
-    """
-
-    def __init__(self, rule, doc: str = ""):
-        self._rule = rule
-        self.doc = doc
-
-    def __getitem__(self, key):
-        y, s = key
-        return self._rule(y, s)
-
-
 def _curtailment(b, model, settings):
-    """curtailment_within_renewables[y,s]: 0 ≤ curtailment[y,s] ≤ Σ_k cf[s,k]·pv_capacity[y,k] + Σ_f fixed_output[s,f]   (GW).
-
-    ``renewable_available[y,s]`` (GW) is the right-hand side, a :class:`SliceView`.
-    """
+    """curtailment_within_renewables[y,s]: 0 ≤ curtailment[y,s] ≤ Σ_k cf[s,k]·pv_capacity[y,k] + Σ_f fixed_output[s,f]   (GW)."""
     b.curtailment = pyo.Var(model.Y, model.S, within=pyo.NonNegativeReals, doc="GW")
     if not settings.allow_curtailment:
         for v in b.curtailment.values():
@@ -510,9 +489,10 @@ def _curtailment(b, model, settings):
     years = list(model.Y)
     fixed_total = (b.fixed_alive_values @ b.fixed_output_values.T).tolist()  # year × slice, GW of running fixed plants
     row = {y: j for j, y in enumerate(years)}
-    cap = b.pv_capacity
-    b.renewable_available = SliceView(
-        lambda y, s: sum(c * cap[y, k] for c, k in terms[s]) + fixed_total[row[y]][s],
+    b.renewable_available = pyo.Expression(
+        model.Y,
+        model.S,
+        rule=lambda bb, y, s: sum(c * bb.pv_capacity[y, k] for c, k in terms[s]) + fixed_total[row[y]][s],
         doc="PV and fixed renewable-or-must-run output available, GW",
     )
     b.curtailment_within_renewables = pyo.Constraint(
@@ -521,16 +501,17 @@ def _curtailment(b, model, settings):
 
 
 def _supply(b, model):
-    """supply[y,s] = renewables − curtailment + Σ generation + Σ imports + Σ (discharge − charge), GW (a :class:`SliceView`)."""
+    """supply[y,s] = renewables − curtailment + Σ generation + Σ imports + Σ (discharge − charge), GW."""
     gg, ii, rr = list(b.G), list(b.I), list(b.R)
-    avail, curt, gen, imp, dis, ch = b.renewable_available, b.curtailment, b.generation, b.imported, b.discharge, b.charge
-    b.supply = SliceView(
-        lambda y, s: (
-            avail[y, s]
-            - curt[y, s]
-            + sum(gen[y, s, g] for g in gg)
-            + sum(imp[y, s, i] for i in ii)
-            + sum(dis[y, s, r] - ch[y, s, r] for r in rr)
+    b.supply = pyo.Expression(
+        model.Y,
+        model.S,
+        rule=lambda bb, y, s: (
+            bb.renewable_available[y, s]
+            - bb.curtailment[y, s]
+            + sum(bb.generation[y, s, g] for g in gg)
+            + sum(bb.imported[y, s, i] for i in ii)
+            + sum(bb.discharge[y, s, r] - bb.charge[y, s, r] for r in rr)
         ),
         doc="net electricity supplied to the city, GW",
     )
@@ -670,18 +651,8 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
     _renewable_production(b, model, acct, fixed_re_twh)
     grid_re = acct.green_share_grid_renewable_pct / 100.0
     grid = [i for i in imp.index if i not in green]
-    # Σ_s w_s·supply[y,s] summed by source: one term per PV class, plant and channel plus the storage flows
-    fixed_twh_by_year = dict(zip(years, (b.fixed_alive_values @ (weight @ b.fixed_output_values) * TWH_PER_GWH).tolist(), strict=True))
     b.consumed_twh = pyo.Expression(
-        model.Y,
-        rule=lambda bb, y: (
-            (sum(flh_k[k] * bb.pv_capacity[y, k] for k in bb.K) - sum(w[s] * bb.curtailment[y, s] for s in slices)) * TWH_PER_GWH
-            + fixed_twh_by_year[y]
-            + sum(bb.generation_twh[y, g] for g in bb.G)
-            + sum(bb.imported_twh[y, i] for i in bb.I)
-            + sum(w[s] * TWH_PER_GWH * (bb.discharge[y, s, r] - bb.charge[y, s, r]) for s in slices for r in bb.R)
-        ),
-        doc="electricity consumed = Σ_s w_s·supply[y,s]·1e-3, TWh",
+        model.Y, rule=lambda bb, y: sum(w[s] * bb.supply[y, s] for s in slices) * TWH_PER_GWH, doc="electricity consumed, TWh"
     )
     b.green_twh = pyo.Expression(
         model.Y,
