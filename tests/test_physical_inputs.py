@@ -195,3 +195,11 @@ def test_empty_first_year_is_located_not_a_crash(data):
     with pytest.raises(DataError) as err:
         load_inputs(data)
     assert "measures_buildings.csv:row 1 (line 2): first_year: is empty (got nan) (a number in every row)" in str(err.value)
+
+
+def test_empty_year_is_located_not_a_crash(data):
+    """Found by the long input fuzz (example 600 or so): an empty year in steel_activity.csv ended in an IntCastingNaNError."""
+    set_cell(data / "steel_activity.csv", 2, "year", "")
+    with pytest.raises(DataError) as err:
+        load_inputs(data)
+    assert "steel_activity.csv:row 1 (line 2): year: is empty (got nan) (a number in every row)" in str(err.value)

@@ -89,8 +89,8 @@ BOUNDS: list[tuple[str, float, float, str]] = [
     (r"^co2_mt_per_unit$", 0, 5, "0 to 5 Mt CO2 per unit (coal emits ~2.66 per Mtce)"),
     (r"^price_mcny_per_unit$", 0, 100_000, "0 to 100,000 M CNY per unit"),
 ]
-#: columns that may not have an empty cell (the model divides by them or builds vintages from them)
-REQUIRED = r"^(lifetime_yr|first_year|charge_efficiency|discharge_efficiency)$"
+#: columns that may not have an empty cell (the model divides by them, builds vintages from them or reads them as integers)
+REQUIRED = r"^(year|lifetime_yr|first_year|charge_efficiency|discharge_efficiency|green|time_of_use)$"
 #: no figure of a city's data reaches this magnitude in its table's units (the largest in inputs/wuhan is ~23,000)
 MAGNITUDE = 1e9
 #: heat rate of a fuel plant at 100 % efficiency, kgce/kWh (3.6 MJ / 29.3076 MJ/kgce)
