@@ -14,6 +14,8 @@ Objective: Σ_y (2·x[y] + 3·a[y] + v[y]) + the soft-target penalty (M CNY; no 
 
 from __future__ import annotations
 
+import math
+
 import pyomo.environ as pyo
 import pytest
 
@@ -223,3 +225,29 @@ def test_growth_shortfall_factor_below_one():
     ind = Indicator("toy.small", "%", "growth", indicators["toy.growth"].numerator, growth_from_base=2023, base_level=10.0)
     spec = _scenario([_target("t", "toy.growth", year=2025, value=10.0)]).spec.targets[0]
     assert _shortfall_factor(TargetRow(spec=spec, indicator=ind, target_value=10.0, year=2025)) == pytest.approx(0.22)
+
+
+def test_undefined_values_are_nan_and_small_shortfalls_are_kept():
+    """A share over a zero denominator and a growth from a zero level are undefined (nan), not numbers.
+
+    Soft 60 % of x over a denominator of 0.5 at 0.005 M CNY per point (0.005·100/0.5 = 1 per unit of x < 2):
+    x = 0, shortfall 60 points = 100·0.3/0.5. Soft growth of 0.5 % at a tiny penalty: v stays 100, 0.5 % short.
+    """
+    assert math.isnan(Indicator("toy.s", "%", "share", {2024: 1.0}, denominator={2024: 0.0}, scale=100.0).value(2024))
+    assert math.isnan(Indicator("toy.g", "%", "growth", {2025: 0.0}, growth_from_base=2023, base_level=100.0).value(2025))
+    m, indicators = _model()
+    indicators["toy.half"] = Indicator(
+        "toy.half", "%", "share", m.x, denominator=dict.fromkeys(YEARS, 0.5), scale=100.0, denominator_ref=0.5
+    )
+    targets = [
+        _target("h", "toy.half", value=60.0, mode="soft", penalty_mcny_per_unit=0.005),
+        _target("g", "toy.growth", year=2025, value=0.5, mode="soft", penalty_mcny_per_unit=1e-4),
+    ]
+    rows = resolve_targets(_scenario(targets), indicators)
+    add_targets(m, rows, 1.0)
+    m.total_cost = pyo.Objective(expr=sum(2.0 * m.x[y] + 3.0 * m.a[y] + m.v[y] for y in m.Y) + m.targets.penalty)
+    solve(m, Solver())
+    by_id = {r.id: r for r in rows}
+    assert pyo.value(m.x[2026]) == pytest.approx(0.0)
+    assert shortfall_in_units(m, by_id["h"]) == pytest.approx(60.0)
+    assert shortfall_in_units(m, by_id["g"]) == pytest.approx(0.5)
