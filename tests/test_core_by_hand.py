@@ -51,7 +51,8 @@ ELECTRICITY = {"carrier": "electricity", "unit": "TWh", "mtce_per_unit": 0.1229,
 @pytest.fixture
 def coal_case(tiny_inputs):  # noqa: F811 (the fixture imported above)
     """No PV; grid capped at 0.5 GW; a 1 GW coal plant (0.3 kgce/kWh, 0.02 CNY/kWh) covers the rest."""
-    inputs = _edit(tiny_inputs, "carriers", [{**ELECTRICITY, "source": SRC}, COAL])
+    # electricity listed at a price: it is paid for in the power sector, never again as a fuel
+    inputs = _edit(tiny_inputs, "carriers", [{**ELECTRICITY, "price_mcny_per_unit": 999.0, "source": SRC}, COAL])
     inputs = _edit(inputs, "pv_classes", potential_gw=0.0, max_build_gw_per_yr=0.0)
     inputs = _edit(inputs, "imports", existing_gw=0.5, max_gw=0.5)
     plant = {
@@ -77,6 +78,7 @@ def test_fuel_carbon_and_discounting_of_the_objective(coal_case):
     1.314 · 2.66 = 3.49524 Mt CO2; CO2 5.68524 Mt · 100 CNY/t = 568.524 M CNY.
     Annual 2,298.624 M CNY; at 5 % from 2023 to 2024: 2,298.624 / 1.05 = 2,189.165714 M CNY.
     Final energy of the city: 8.76 TWh at 0.2 kgce/kWh (the scenario's calorific factor) = 1.752 Mtce.
+    Electricity's price in carriers.csv (999) is not charged as a fuel: the power sector pays for it.
     """
     scenario = _scenario(discount_rate=0.05, carbon=100.0, accounting={"electricity_calorific_kgce_per_kwh": 0.2})
     m = build_model(scenario, coal_case, _slices())
