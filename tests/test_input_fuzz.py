@@ -6,7 +6,7 @@ huge, tiny, inf, nan, text, empty), a row duplicated or deleted, a row id
 renamed, a profile value changed. Each example runs the reference scenario on
 two representative days over 2024–2025.
 
-CI runs ``FUZZ_EXAMPLES`` examples (default 24). The long mode runs 1,000:
+CI runs ``FUZZ_EXAMPLES`` examples (default 16). The long mode runs 1,000:
 
     TRANSIM_FUZZ_EXAMPLES=1000 TRANSIM_FUZZ_LOG=fuzz.log nice python -m pytest -m fuzz tests/test_input_fuzz.py
 
@@ -37,7 +37,7 @@ from simulator.intake.scenario import load_scenario
 from simulator.runs import pipeline
 
 pytestmark = pytest.mark.fuzz
-EXAMPLES = int(os.environ.get("TRANSIM_FUZZ_EXAMPLES", "24"))
+EXAMPLES = int(os.environ.get("TRANSIM_FUZZ_EXAMPLES", "16"))
 LOG = os.environ.get("TRANSIM_FUZZ_LOG")
 DERANDOMIZE = os.environ.get("TRANSIM_FUZZ_RANDOM", "") != "1"
 BASE = load_scenario(SCENARIOS / "reference.yaml").resolved

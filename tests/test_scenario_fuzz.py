@@ -59,7 +59,7 @@ def _mutate(data, path, action, value):
     return data
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.sampled_from(PATHS), action=st.sampled_from(["replace", "scale", "scale", "delete", "add"]), value=values)
 def test_mutated_reference_runs_or_fails_with_a_location(scenario_dir, path, action, value):
     data = _mutate(BASE, path, action, value)
