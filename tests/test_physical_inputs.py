@@ -203,3 +203,11 @@ def test_empty_year_is_located_not_a_crash(data):
     with pytest.raises(DataError) as err:
         load_inputs(data)
     assert "steel_activity.csv:row 1 (line 2): year: is empty (got nan) (a number in every row)" in str(err.value)
+
+
+def test_empty_demand_of_a_year_is_located_not_a_solver_failure(data):
+    """Found by the long input fuzz (random draw): an empty demand_twh reached the LP as NaN and HiGHS stopped ("Not Set")."""
+    set_cell(data / "electricity_demand.csv", 5, "demand_twh", "")
+    with pytest.raises(DataError) as err:
+        load_inputs(data)
+    assert "electricity_demand.csv:row 4 (line 5): demand_twh: is empty (got nan) (a number in every row)" in str(err.value)

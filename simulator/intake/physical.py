@@ -91,6 +91,8 @@ BOUNDS: list[tuple[str, float, float, str]] = [
 ]
 #: columns that may not have an empty cell (the model divides by them, builds vintages from them or reads them as integers)
 REQUIRED = r"^(year|lifetime_yr|first_year|charge_efficiency|discharge_efficiency|green|time_of_use)$"
+#: year-series tables whose every number is read as the value of its year (an empty cell would reach the LP as NaN)
+COMPLETE_TABLES = {"electricity_demand", "electricity_demand_growth", "steel_activity", "petrochemicals_activity"}
 #: no figure of a city's data reaches this magnitude in its table's units (the largest in inputs/wuhan is ~23,000)
 MAGNITUDE = 1e9
 #: heat rate of a fuel plant at 100 % efficiency, kgce/kWh (3.6 MJ / 29.3076 MJ/kgce)
@@ -185,7 +187,7 @@ def check_table(path: Path, frame: pd.DataFrame) -> list[Problem]:
         values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
         text = np.isnan(values) & raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
         problems += _listed(path, column, np.flatnonzero(text), raw.to_numpy(), "is not a number", "a number, or an empty cell")
-        if re.search(REQUIRED, column):
+        if re.search(REQUIRED, column) or name in COMPLETE_TABLES:
             empty = ~raw.notna().to_numpy() | (raw.astype(str).str.strip() == "").to_numpy()
             problems += _listed(path, column, np.flatnonzero(empty), raw.to_numpy(), "is empty", "a number in every row")
         infinite = np.isinf(values)
