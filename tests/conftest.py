@@ -45,3 +45,22 @@ def small_wuhan(days: int = 2, **extra) -> dict:
     }
     data.update(extra)
     return data
+
+
+def two_hand_slices(profiles: dict):
+    """Two hand-made hourly slices of one representative day, 4,380 h each (noon, midnight), cyclic: ``profiles`` by column."""
+    import numpy as np
+    import pandas as pd
+
+    from simulator.model.timeslices import TimeSlices
+
+    return TimeSlices(
+        weight=np.array([4380.0, 4380.0]),
+        period=np.array([0, 0]),
+        next_slice=np.array([1, 0]),
+        hour_of_day=np.array([12, 0]),
+        day_of_year=np.array([1, 1]),
+        period_days=np.array([182.5]),
+        profiles=pd.DataFrame(profiles),
+        label="2 hand-made slices",
+    )

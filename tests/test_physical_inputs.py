@@ -181,33 +181,19 @@ def test_negative_energy_content_and_implausible_magnitude_found_by_fuzzing(data
     assert "transport_activity.csv:row 1 (line 2): activity: implausibly large (got 1e+308) (a magnitude below 1e+09)" in text
 
 
-def test_empty_lifetime_is_located_not_a_crash(data):
-    """Found by the long fuzz run: an empty lifetime_yr in pv_classes.csv crashed the build with a ValueError."""
-    set_cell(data / "pv_classes.csv", 4, "lifetime_yr", "")
+@pytest.mark.parametrize(
+    ("table", "line", "column", "found_by"),
+    [
+        ("pv_classes", 4, "lifetime_yr", "the long fuzz: a ValueError in the build"),
+        ("measures_buildings", 2, "first_year", "CI's input fuzz: an IntCastingNaNError"),
+        ("steel_activity", 2, "year", "the long input fuzz: an IntCastingNaNError"),
+        ("electricity_demand", 5, "demand_twh", "the random long fuzz: NaN reached the LP and HiGHS stopped ('Not Set')"),
+    ],
+)
+def test_empty_required_number_is_located_not_a_crash(data, table, line, column, found_by):
+    """Each case was found by a fuzz run (``found_by``) before the column was required; now an input error at file:row."""
+    set_cell(data / f"{table}.csv", line, column, "")
     with pytest.raises(DataError) as err:
         load_inputs(data)
-    assert "pv_classes.csv:row 3 (line 4): lifetime_yr: is empty (got nan) (a number in every row)" in str(err.value)
-
-
-def test_empty_first_year_is_located_not_a_crash(data):
-    """Found by CI's input fuzz: an empty first_year in measures_buildings.csv ended in an IntCastingNaNError."""
-    set_cell(data / "measures_buildings.csv", 2, "first_year", "")
-    with pytest.raises(DataError) as err:
-        load_inputs(data)
-    assert "measures_buildings.csv:row 1 (line 2): first_year: is empty (got nan) (a number in every row)" in str(err.value)
-
-
-def test_empty_year_is_located_not_a_crash(data):
-    """Found by the long input fuzz (example 600 or so): an empty year in steel_activity.csv ended in an IntCastingNaNError."""
-    set_cell(data / "steel_activity.csv", 2, "year", "")
-    with pytest.raises(DataError) as err:
-        load_inputs(data)
-    assert "steel_activity.csv:row 1 (line 2): year: is empty (got nan) (a number in every row)" in str(err.value)
-
-
-def test_empty_demand_of_a_year_is_located_not_a_solver_failure(data):
-    """Found by the long input fuzz (random draw): an empty demand_twh reached the LP as NaN and HiGHS stopped ("Not Set")."""
-    set_cell(data / "electricity_demand.csv", 5, "demand_twh", "")
-    with pytest.raises(DataError) as err:
-        load_inputs(data)
-    assert "electricity_demand.csv:row 4 (line 5): demand_twh: is empty (got nan) (a number in every row)" in str(err.value)
+    expected = f"{table}.csv:row {line - 1} (line {line}): {column}: is empty (got nan) (a number in every row)"
+    assert expected in str(err.value)

@@ -9,10 +9,10 @@ E TWh/yr draws E·1000/8760 GW in each.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 import pytest
+from conftest import two_hand_slices
 from test_tiny_storage import SRC, tiny_inputs  # noqa: F401 (tiny_inputs is a fixture)
 
 from simulator.errors import InfeasibleError
@@ -20,32 +20,22 @@ from simulator.intake.inputs import load_inputs
 from simulator.intake.scenario import Solver, scenario_from_dict
 from simulator.model.core import build_model
 from simulator.model.targets import collect_indicators, shadow_price
-from simulator.model.timeslices import TimeSlices
 from simulator.solve.highs import solve
 
 
 def _slices():
     flat = [1.0, 1.0]
-    return TimeSlices(
-        weight=np.array([4380.0, 4380.0]),
-        period=np.array([0, 0]),
-        next_slice=np.array([1, 0]),
-        hour_of_day=np.array([12, 0]),
-        day_of_year=np.array([1, 1]),
-        period_days=np.array([182.5]),
-        profiles=pd.DataFrame(
-            {
-                "cf_pv": [1.0, 0.0],
-                "load_city": flat,
-                "load_other": flat,
-                "load_industry": flat,
-                "load_office": flat,
-                "load_ev_home": [0.0, 1.0],
-                "load_ev_public": flat,
-                "tou_multiplier": [0.5, 1.0],
-            }
-        ),
-        label="2 hand-made slices",
+    return two_hand_slices(
+        {
+            "cf_pv": [1.0, 0.0],
+            "load_city": flat,
+            "load_other": flat,
+            "load_industry": flat,
+            "load_office": flat,
+            "load_ev_home": [0.0, 1.0],
+            "load_ev_public": flat,
+            "tou_multiplier": [0.5, 1.0],
+        }
     )
 
 

@@ -31,12 +31,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import two_hand_slices
 
 from simulator.intake.inputs import load_inputs
 from simulator.intake.scenario import scenario_from_dict
 from simulator.model.core import build_model
 from simulator.model.targets import collect_indicators
-from simulator.model.timeslices import TimeSlices
 from simulator.results.tables import result_tables
 from simulator.solve.highs import solve
 
@@ -157,16 +157,7 @@ def tiny_inputs(tmp_path):
 
 
 def _slices():
-    return TimeSlices(
-        weight=np.array([4380.0, 4380.0]),
-        period=np.array([0, 0]),
-        next_slice=np.array([1, 0]),
-        hour_of_day=np.array([12, 0]),
-        day_of_year=np.array([1, 1]),
-        period_days=np.array([182.5]),
-        profiles=pd.DataFrame({"cf_pv": [1.0, 0.0], "load_city": [1.0, 1.0], "tou_multiplier": [0.5, 1.0]}),
-        label="2 hand-made slices",
-    )
+    return two_hand_slices({"cf_pv": [1.0, 0.0], "load_city": [1.0, 1.0], "tou_multiplier": [0.5, 1.0]})
 
 
 def _scenario(targets=()):
