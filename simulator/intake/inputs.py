@@ -126,16 +126,12 @@ class Inputs:
         counts at the weakest confidence among them (an unknown id as estimate).
         """
         frame = self.tables[name]
-        numeric = frame.drop(columns=[frame.columns[0], *KEY_COLUMNS], errors="ignore").select_dtypes("number")
+        columns = value_columns(frame)
         counts = dict.fromkeys(CONFIDENCE, 0)
-        if "source" not in frame or numeric.empty:
+        if "source" not in frame or not columns:
             return counts
-        per_row = numeric.notna().sum(axis=1)
-        rank = self.sources.set_index("id")["confidence"].map({c: i for i, c in enumerate(CONFIDENCE)})
-        ids = frame["source"].fillna("").astype(str).str.split(";").explode().str.strip()
-        weakest = ids.map(rank).fillna(len(CONFIDENCE) - 1).groupby(level=0).max().astype(int)
-        totals = per_row.groupby(weakest).sum()
-        counts.update({CONFIDENCE[i]: int(n) for i, n in totals.items()})
+        totals = frame[columns].notna().sum(axis=1).groupby(self.row_confidence(name)).sum()
+        counts.update({c: int(n) for c, n in totals.items()})
         return counts
 
     def row_confidence(self, name: str) -> pd.Series:
