@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 import pytest
-from test_core_by_hand import _edit, _scenario
-from test_tiny_storage import _slices, tiny_inputs  # noqa: F401 (tiny_inputs is a fixture)
+from conftest import two_hand_slices
+from test_core_by_hand import COAL, ELECTRICITY, _edit, _scenario
+from test_tiny_storage import SRC, _slices, tiny_inputs  # noqa: F401 (tiny_inputs is a fixture)
 
+from simulator.errors import DataError
 from simulator.intake.scenario import Solver
 from simulator.model.core import build_model
 from simulator.solve.highs import solve
@@ -62,3 +64,92 @@ def test_grid_reinforcement_annuity_and_capacity_fee(tiny_inputs):  # noqa: F811
     assert pyo.value(m.power.cost_grid_expansion[2024]) == pytest.approx(5.0)
     assert pyo.value(m.power.cost_imports[2024, "grid"]) == pytest.approx(657.0 + 30.0)
     assert result.objective == pytest.approx(692.0)
+
+
+def _plant(name, dispatch, capacity, heat_rate=0.0, vopex=0.0, fuel="", profile="", renewable=0):
+    return {
+        "plant": name,
+        "capacity_gw": capacity,
+        "availability": 1.0,
+        "dispatch": dispatch,
+        "profile": profile,
+        "fuel": fuel,
+        "heat_rate_kgce_per_kwh": heat_rate,
+        "variable_opex_cny_per_kwh": vopex,
+        "renewable": renewable,
+        "source": SRC,
+    }
+
+
+def test_two_plants_on_one_fuel_fixed_plants_opex_and_a_grid_factor_of_one(tiny_inputs):  # noqa: F811
+    """No PV; the grid is held at 0.1 GW (0.05 CNY/kWh by day, 0.10 by night) at exactly 1.0 kg CO2/kWh.
+    Fixed plants: a must-run plant of 0.2 GW (0.03 CNY/kWh) and a 0.4 GW wind farm at a capacity factor of
+    0.5 (0.2 GW, 0.01 CNY/kWh). Two coal plants (coal 1,000 M CNY/Mtce = 1,000 CNY/tce): A 0.4 GW at
+    0.3 kgce/kWh (0.30 CNY/kWh), B 1 GW at 0.35 kgce/kWh (0.35 CNY/kWh). Flat load 1 GW in both slices.
+
+    Merit order in each slice: must-run and wind 0.4 GW, grid 0.1 (cheapest), A 0.4, B 0.1
+    (storage cannot arbitrage equal marginal costs). Over 8,760 h:
+    coal A 3.504 TWh · 0.3 = 1.0512 Mtce, B 0.876 TWh · 0.35 = 0.3066 → 1.3578 Mtce of coal (both plants
+    add to one use), fuel 1,357.8 M CNY; fixed plants 1,752 GWh · 0.03 + 1,752 GWh · 0.01 = 52.56 + 17.52
+    = 70.08 M CNY; grid 0.1 · 4,380 · (0.05 + 0.10) = 65.7 M CNY. Objective 1,493.58 M CNY.
+    CO2: coal 1.3578 · 2.66 = 3.611748 Mt + grid 0.876 TWh · 1.0 = 0.876 Mt → 4.487748 Mt.
+    """
+    inputs = _edit(tiny_inputs, "carriers", [{**ELECTRICITY, "source": SRC}, COAL])
+    inputs = _edit(inputs, "pv_classes", potential_gw=0.0, max_build_gw_per_yr=0.0)
+    inputs = _edit(inputs, "imports", existing_gw=0.1, max_gw=0.1, co2_kg_per_kwh=1.0)
+    plants = [
+        _plant("must", "must_run", 0.2, vopex=0.03),
+        _plant("wind", "profile", 0.4, vopex=0.01, profile="cf_wind", renewable=1),
+        _plant("coal_a", "flexible", 0.4, heat_rate=0.3, fuel="coal"),
+        _plant("coal_b", "flexible", 1.0, heat_rate=0.35, fuel="coal"),
+    ]
+    inputs = _edit(inputs, "generators", plants)
+    time = two_hand_slices({"cf_pv": [1.0, 0.0], "cf_wind": [0.5, 0.5], "load_city": [1.0, 1.0], "tou_multiplier": [0.5, 1.0]})
+    m = build_model(_scenario(), inputs, time)
+    result = solve(m, Solver())
+    p = m.power
+    assert [pyo.value(p.generation[2024, s, "coal_a"]) for s in m.S] == pytest.approx([0.4, 0.4])
+    assert [pyo.value(p.generation[2024, s, "coal_b"]) for s in m.S] == pytest.approx([0.1, 0.1])
+    assert pyo.value(p.use[2024, "coal"]) == pytest.approx(1.3578)
+    assert pyo.value(m.fuel_cost[2024]) == pytest.approx(1357.8)
+    assert pyo.value(m.fuel_price["coal"]) == 1000.0
+    assert pyo.value(m.fuel_price["electricity"]) == 0.0  # paid for in the power sector
+    assert pyo.value(p.cost_plants[2024]) == pytest.approx(70.08)
+    assert pyo.value(p.imported_twh[2024, "grid"]) == pytest.approx(0.876)
+    assert pyo.value(p.emissions[2024]) == pytest.approx(4.487748)
+    assert result.objective == pytest.approx(1493.58)
+
+
+def test_a_fuel_priced_at_exactly_one_is_charged(tiny_inputs):  # noqa: F811
+    """Coal at 1.0 M CNY/Mtce (a toy price: 1 CNY/tce): a 1 GW coal plant at 0.3 kgce/kWh and 0.02 CNY/kWh
+    (0.0203 CNY/kWh in all) undercuts the grid (0.05 by day): it serves the flat 1 GW alone.
+    Fuel 8.76 TWh · 0.3 = 2.628 Mtce · 1.0 = 2.628 M CNY; opex 8,760 GWh · 0.02 = 175.2 → 177.828 M CNY.
+    """
+    inputs = _edit(tiny_inputs, "carriers", [{**ELECTRICITY, "source": SRC}, {**COAL, "price_mcny_per_unit": 1.0}])
+    inputs = _edit(inputs, "pv_classes", potential_gw=0.0, max_build_gw_per_yr=0.0)
+    inputs = _edit(inputs, "generators", [_plant("coal", "flexible", 1.0, heat_rate=0.3, vopex=0.02, fuel="coal")])
+    m = build_model(_scenario(), inputs, _slices())
+    result = solve(m, Solver())
+    assert pyo.value(m.fuel_cost[2024]) == pytest.approx(2.628)
+    assert result.objective == pytest.approx(177.828)
+
+
+def test_without_time_of_use_ratios_the_grid_is_flat(tiny_inputs):  # noqa: F811
+    """Slices without a ``tou_multiplier`` column: every channel pays base + flat in every slice. No PV; the
+    grid at 0.1 CNY/kWh (time_of_use 0) serves the flat 1 GW: 8,760 GWh · 0.1 = 876 M CNY (the battery has
+    nothing to shift)."""
+    inputs = _edit(tiny_inputs, "pv_classes", potential_gw=0.0, max_build_gw_per_yr=0.0)
+    inputs = _edit(inputs, "imports", time_of_use=0)
+    time = two_hand_slices({"cf_pv": [1.0, 0.0], "load_city": [1.0, 1.0]})
+    m = build_model(_scenario(), inputs, time)
+    result = solve(m, Solver())
+    assert pyo.value(m.power.cost_imports[2024, "grid"]) == pytest.approx(876.0)
+    assert result.objective == pytest.approx(876.0)
+
+
+def test_a_plant_burning_an_unknown_carrier_is_refused(tiny_inputs):  # noqa: F811
+    """A flexible plant whose fuel is not a row of carriers.csv: a DataError located at generators.csv."""
+    inputs = _edit(tiny_inputs, "generators", [_plant("oil", "flexible", 1.0, heat_rate=0.3, fuel="oil")])
+    with pytest.raises(DataError) as err:
+        build_model(_scenario(), inputs, _slices())
+    assert "generators" in str(err.value) and "not a carrier" in str(err.value)

@@ -436,3 +436,63 @@ def test_yearly_new_roof_pv_floor_setting(buildings_inputs):
     m, _, _ = _solve(buildings_inputs, {"buildings": {"new_roof_pv_coverage_min": 0.5}})
     assert pyo.value(m.buildings.new_roof_pv[2024, "office"]) == pytest.approx(0.02)
     assert pyo.value(m.power.pv_new[2024, "roof"]) == pytest.approx(0.02)
+
+
+# --------------------------------------------------------------------------- a saving of exactly 1.0 per unit
+
+
+def test_transport_saving_of_exactly_one_unit_per_unit_counts(transport_inputs):
+    """Cars counted in millions: 0.1 million cars at 1 tce of gasoline each (1.0 Mtce per million); an electric car
+    saves exactly 1.0 Mtce per million and uses 2.0 TWh per million (2,000 kWh/yr); 0.01 million standing.
+    EV share ≥ 30 % → 0.03 million electric: gasoline 0.1·1.0 − 1.0·0.03 = 0.07 Mtce (baseline 0.1 − 0.01 = 0.09),
+    CO2 0.07·2.0 = 0.14 Mt, electricity 2.0·0.03 = 0.06 TWh. A saving of 1.0 is not special (mutation testing
+    found one dropped when collecting savings would pass every other case).
+    """
+    act = [{"product": "car", "kind": "fleet", "activity": 0.1, "activity_unit": "million vehicles", "carrier": "gasoline"}]
+    act[0].update(use_per_unit=1.0, piles_per_vehicle=0.0)
+    ev = _measure(
+        measure="ev_car",
+        product="car",
+        unit="million vehicles",
+        existing=0.01,
+        potential=0.1,
+        max_rate_per_yr=1.0,
+        lifetime_yr=10,
+        capex_mcny_per_unit=20000.0,
+        saving_electricity=-2.0,
+        saving_gasoline=1.0,
+    )
+    inputs = _write(transport_inputs, {"transport_activity": act, "measures_transport": [ev]})
+    m, _, _ = _solve(inputs, {"transport": {}}, [{"id": "ev", "indicator": "transport.ev_share", "year": 2024, "value": 30.0}])
+    t = m.transport
+    assert pyo.value(t.adopted[2024, "ev_car"]) == pytest.approx(0.03)
+    assert pyo.value(t.use[2024, "gasoline"]) == pytest.approx(0.07)
+    assert pyo.value(t.baseline_use[2024, "gasoline"]) == pytest.approx(0.09)
+    assert pyo.value(t.use[2024, "electricity"]) == pytest.approx(0.06)
+    assert pyo.value(t.emissions[2024]) == pytest.approx(0.14)
+    assert pyo.value(t.cost[2024]) == pytest.approx(2000.0 * 0.02)  # 20,000 M CNY per million over 10 years
+
+
+def test_buildings_saving_of_exactly_one_unit_per_unit_counts(buildings_inputs):
+    """A lighting retrofit counted in blocks of 100 Mm² saves exactly 1.0 TWh per block (10 kWh/m²), capex
+    1,000 M CNY per block over 10 years (100 M CNY/yr). Building energy use in 2024 with no retrofit:
+    0.3·1.1 + 0.055 + 0.008 = 0.393 Mtce; ≤ 0.378 needs 0.015/0.3 = 0.05 TWh less → 0.05 blocks (5 Mm²):
+    electricity 1.1 − 1.0·0.05 = 1.05 TWh, cost 100·0.05 = 5 M CNY/yr (nothing else is adopted: more heat pumps
+    add 0.3·0.01 − 0.005 + 0.004 = +0.002 Mtce per Mm² of counted use). A Mtce less is 1/0.3 TWh less at
+    100 M CNY/yr per TWh, minus what a flat TWh costs the power sector: a flat GW costs 396.2963 M CNY/yr in the
+    two-slice case of test_tiny_storage (PV by day, PV through storage by night) and is 8.76 TWh, so 45.2393 per TWh:
+    (100 − 45.2393)/0.3 = 182.5357 M CNY per Mtce (without the retrofit paying less for power: 333.333).
+    """
+    rows = pd.read_csv(buildings_inputs.root / "measures_buildings.csv").to_dict("records")
+    lighting = {**rows[0], "measure": "lighting", "unit": "100 Mm2", "existing": 0.0, "potential": 0.1, "max_rate_per_yr": 0.1}
+    lighting |= {"saving_electricity": 1.0, "saving_gas": 0.0, "capex_mcny_per_unit": 1000.0}
+    lighting |= {"renewable_kind": "none", "renewable_heat_mtce_per_unit": 0.0}
+    pd.DataFrame([*rows, lighting]).to_csv(buildings_inputs.root / "measures_buildings.csv", index=False)
+    inputs = load_inputs(buildings_inputs.root)
+    limit = {"id": "use", "indicator": "buildings.energy_use", "year": 2024, "value": 0.378, "sense": "<="}
+    m, result, rows_by_id = _solve(inputs, {"buildings": {}}, [limit], accounting={"renewable_coal_equivalent_kgce_per_kwh": 0.3})
+    b = m.buildings
+    assert pyo.value(b.adopted[2024, "lighting"]) == pytest.approx(0.05)
+    assert pyo.value(b.use[2024, "electricity"]) == pytest.approx(1.05)
+    assert pyo.value(b.cost[2024]) == pytest.approx(5.0)
+    assert shadow_price(rows_by_id["use"], result.duals[m.targets.target_met["use"]]) == pytest.approx((100.0 - 396.2962963 / 8.76) / 0.3)
