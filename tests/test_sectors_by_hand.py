@@ -136,6 +136,8 @@ def test_steel_intensity_target_adopts_by_hand(steel_inputs):
     # final energy of the city counts the steel electricity at the calorific factor 0.1229, not the statistic's 0.3
     other = 8.76 - 0.8
     assert ind["city.final_energy"].value(2024) == pytest.approx(0.9 + 0.1229 * (0.8 + other))
+    assert s.mtce_per_unit == {"electricity": 0.1229, "coal": 1.0, "gas": 1.0}  # the block's final-energy factors
+    assert s.product_mtce_per_unit["crude_steel"]["electricity"] == 0.3
 
 
 def test_steel_coal_use_stays_non_negative(steel_inputs):
@@ -153,6 +155,20 @@ def test_steel_coal_use_stays_non_negative(steel_inputs):
     assert pyo.value(m.steel.use[2024, "coal"]) == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(InfeasibleError):
         _solve(inputs, {"steel": {}}, [{**target, "value": 100.0}], accounting=acct)
+
+
+def test_conversion_factors_of_the_block_and_of_a_line_without_its_own_setting(steel_inputs):
+    """carriers.csv gives 1 Mtce per Mtce of coal and gas; electricity is counted at the scenario's calorific factor
+    (here 0.2 kgce/kWh = 0.2 Mtce/TWh) except in a product line with its own statistic's factor (crude steel: 0.3).
+    A line with no such setting (cement, say) falls back to the calorific 0.2."""
+    from simulator.sectors.industry import conversion_mtce, product_conversion_mtce
+
+    acct = {"electricity_calorific_kgce_per_kwh": 0.2, "steel_electricity_kgce_per_kwh": 0.3}
+    scenario = scenario_from_dict({"name": "tiny", "years": {"base": 2023, "start": 2024, "end": 2024}, "accounting": acct})
+    assert conversion_mtce(steel_inputs, scenario) == {"electricity": 0.2, "coal": 1.0, "gas": 1.0}
+    by_line = product_conversion_mtce(steel_inputs, scenario, ["crude_steel", "cement"])
+    assert by_line["crude_steel"] == {"electricity": 0.3, "coal": 1.0, "gas": 1.0}
+    assert by_line["cement"] == {"electricity": 0.2, "coal": 1.0, "gas": 1.0}
 
 
 # --------------------------------------------------------------------------- transport

@@ -251,3 +251,19 @@ def test_undefined_values_are_nan_and_small_shortfalls_are_kept():
     assert pyo.value(m.x[2026]) == pytest.approx(0.0)
     assert shortfall_in_units(m, by_id["h"]) == pytest.approx(60.0)
     assert shortfall_in_units(m, by_id["g"]) == pytest.approx(0.5)
+
+
+def test_softening_a_standard_in_force_by_id_softens_every_year_and_one_year_by_its_row_id():
+    """level ≥ 5 in 2025 and 2026, hard; meeting it costs 2 per unit and year, falling short 1.0 (the default).
+
+    ``soften={"t"}`` (the target's id) softens both rows: 5 short in each year, 300 + 5 + 5 = 310.
+    ``soften={"t@2025"}`` (one row's id) softens 2025 only: 5 short then, x = 5 in 2026: 300 + 5 + 2·5 = 315.
+    """
+    target = [_target("t", "toy.level", value=5.0, years=[2025, 2026])]
+    m, _, result = _solve(target, soften={"t"})
+    assert sorted(m.targets.T_soft) == ["t", "t@2025"]
+    assert result.objective == pytest.approx(310.0)
+    m, _, result = _solve(target, soften={"t@2025"})
+    assert list(m.targets.T_soft) == ["t@2025"]
+    assert [pyo.value(m.x[y]) for y in YEARS] == pytest.approx([0.0, 0.0, 5.0])
+    assert result.objective == pytest.approx(315.0)
