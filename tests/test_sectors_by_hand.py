@@ -512,3 +512,31 @@ def test_buildings_saving_of_exactly_one_unit_per_unit_counts(buildings_inputs):
     assert pyo.value(b.use[2024, "electricity"]) == pytest.approx(1.05)
     assert pyo.value(b.cost[2024]) == pytest.approx(5.0)
     assert shadow_price(rows_by_id["use"], result.duals[m.targets.target_met["use"]]) == pytest.approx((100.0 - 396.2962963 / 8.76) / 0.3)
+
+
+def test_measures_on_new_construction_are_limited_by_the_floor_built_each_year():
+    """_limit_new_construction over 3 planning years, offices built at 2 Mm²/yr (homes at 5):
+
+    * a new-build standard stated with rate 50 and potential 100, 1 Mm² standing: rate min(50, 2) = 2 Mm²/yr,
+      potential min(100, 1 + 3·2) = 7 Mm²;
+    * one stated tighter (rate 1.5, potential 3): kept (min(1.5, 2) = 1.5, min(3, 1 + 6) = 3);
+    * a home standard (rate 50, potential 100, none standing): min(50, 5) = 5, min(100, 0 + 3·5) = 15;
+    * a measure on the stock is left as stated (rate 50, potential 100).
+    """
+    from simulator.sectors.buildings import _limit_new_construction
+
+    stock = pd.DataFrame({"new_floor_area_mm2_per_yr": [2.0, 5.0]}, index=pd.Index(["office", "home"], name="category"))
+    cat = pd.DataFrame(
+        {
+            "measure": ["standard", "tight", "home_standard", "retrofit"],
+            "product": ["office", "office", "home", "office"],
+            "applies_to": ["new", "new", "new", "stock"],
+            "existing": [1.0, 1.0, 0.0, 1.0],
+            "max_rate_per_yr": [50.0, 1.5, 50.0, 50.0],
+            "potential": [100.0, 3.0, 100.0, 100.0],
+        }
+    )
+    out = _limit_new_construction(cat, stock, 3).set_index("measure")
+    assert out["max_rate_per_yr"].to_dict() == pytest.approx({"standard": 2.0, "tight": 1.5, "home_standard": 5.0, "retrofit": 50.0})
+    assert out["potential"].to_dict() == pytest.approx({"standard": 7.0, "tight": 3.0, "home_standard": 15.0, "retrofit": 100.0})
+    assert cat["max_rate_per_yr"].tolist() == [50.0, 1.5, 50.0, 50.0]  # the catalogue itself is not changed
