@@ -17,7 +17,8 @@ from simulator.intake.inputs import CONFIDENCE, KEY_COLUMNS, RANGES_FILE, Inputs
 
 #: one-line descriptions by table name (exact) ...
 DESCRIPTIONS = {
-    "carriers": "energy carriers: unit, conversion to Mtce (GB/T 2589), CO2 factor, delivered price",
+    "carriers": "energy carriers: unit, conversion to Mtce (GB/T 2589), direct CO2 factor",
+    "carrier_prices": "energy carriers: delivered price",
     "electricity_demand": "whole-society electricity use of the city by year",
     "generators": "existing local power plants: capacity, availability, dispatch, fuel, heat rate",
     "imports": "electricity import channels (grid, contracted green power): price, limits, CO2 factor",
@@ -244,7 +245,7 @@ QUANTITIES = [
     ("grid electricity price (before time-of-use)", "imports", "price_cny_per_kwh", ["grid"]),
     ("green-import price", "imports", "price_cny_per_kwh", ["green"]),
     ("grid CO2 factor", "imports", "co2_kg_per_kwh", ["grid"]),
-    ("fuel prices", "carriers", "price_mcny_per_unit", None),
+    ("fuel prices", "carrier_prices", "price_mcny_per_unit", None),
     ("fuel CO2 factors", "carriers", "co2_mt_per_unit", None),
     ("battery storage capex (energy)", "storage", "capex_energy_cny_per_wh", None),
     ("steel measure capex", "measures_steel", "capex_mcny_per_unit", None),

@@ -51,6 +51,8 @@ UNRANGED_TABLES = ("profiles_hourly", "calibration_targets")
 UNRANGED_COLUMNS = ("first_year", "retire_year", "existing_retire_year", "time_of_use", "green", "mtce_per_unit")
 #: fractions: a relative range never takes them above 1
 UNIT_INTERVAL_COLUMNS = ("availability", "charge_efficiency", "discharge_efficiency", "installable_roof_share", "renewable", "share")
+#: tables that complete another (see :func:`split_of`): name or name prefix → (main table or its prefix, key, columns in both)
+SPLIT_TABLES = {"carrier_prices": ("carriers", "carrier", ()), "technologies_": ("measures_", "measure", ("unit",))}
 
 
 @dataclass
@@ -117,6 +119,24 @@ class Inputs:
                 )
         if problems:
             raise DataError(problems=problems)
+
+    def joined(self, part: str) -> pd.DataFrame:
+        """The table ``part`` completes (:func:`split_of`) with the value columns of ``part`` joined on the key.
+
+        Rows in the order of the main table; the ``source`` and ``description``
+        of ``part`` are left out (provenance stays with each file), columns in
+        both tables (``unit``) are taken once. The ids were checked when the
+        data set was read (:func:`split_problems`); checked again here for
+        tables edited since.
+        """
+        main, key, shared = split_of(part)
+        problems = split_problems(self.root, self.tables, part)
+        if problems:
+            raise DataError(problems=problems)
+        left, right = self.tables[main], self.tables[part]
+        rows = pd.Series(np.arange(len(right)), index=right[key].astype(str)).reindex(left[key].astype(str)).to_numpy()
+        added = right.drop(columns=[key, "source", "description", *shared], errors="ignore").iloc[rows].reset_index(drop=True)
+        return pd.concat([left.reset_index(drop=True), added], axis=1)
 
     def confidence_counts(self, name: str) -> dict[str, int]:
         """How many numeric values of a table rest on each confidence level.
@@ -253,6 +273,74 @@ def _check_table_sources(path: Path, frame: pd.DataFrame, known: set[str], probl
             problems.append(Problem(f"{path}:row {i + 1} (line {i + 2})", "source", what, "an id listed in sources.csv"))
         if len(rows) > 20:
             problems.append(Problem(str(path), "source", f"... and {len(rows) - 20} more rows with the same problem"))
+
+
+def split_of(name: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """``(main table, key, columns in both)`` of a table that completes another, or None.
+
+    A table is split in two when its columns rest on different sources, so that
+    each row's sources back every number in it: ``carrier_prices`` completes
+    ``carriers`` (conversion and CO2 factors) with the prices;
+    ``technologies_<sector>`` completes ``measures_<sector>`` (Wuhan's
+    deployment: existing, potential, rate, first year) with the per-unit
+    technology (lifetime, capex, opex, savings). A data set may keep such a
+    table in one file (the part's columns in the main table, no part file).
+    """
+    for pattern, (main, key, shared) in SPLIT_TABLES.items():
+        if not pattern.endswith("_") and name == pattern:
+            return main, key, shared
+        if pattern.endswith("_") and name.startswith(pattern) and name != pattern:
+            return main + name[len(pattern) :], key, shared  # technologies_steel → measures_steel
+    return None
+
+
+def split_problems(root: Path, tables: dict, part: str) -> list[Problem]:
+    """Problems joining table ``part`` to its main table, each in its own file and row.
+
+    An id missing in the main table (located in ``part``) or in ``part``
+    (located in the main table), a value column in both tables, a shared column
+    (``unit``) that differs. Nothing when either table is absent or lacks the key
+    (a sector needing them says so).
+    """
+    main, key, shared = split_of(part)
+    left, right = tables.get(main), tables.get(part)
+    if left is None or right is None or key not in left or key not in right:
+        return []
+
+    def where(name, i=None):
+        return str(root / f"{name}.csv") if i is None else f"{root / name}.csv:row {i + 1} (line {i + 2})"
+
+    problems = [
+        Problem(where(part), c, f"column also in {main}.csv", f"each value column in one of {main}.csv and {part}.csv")
+        for c in right.columns
+        if c in left.columns and c not in (key, "source", "description", *shared)
+    ]
+    ids = {main: left[key].astype(str), part: right[key].astype(str)}
+    for name, other in ((main, part), (part, main)):
+        for i in np.flatnonzero(~ids[name].isin(ids[other]).to_numpy()):
+            problems.append(
+                Problem(
+                    where(name, i),
+                    key,
+                    f"'{ids[name].iloc[i]}' has no row in {other}.csv",
+                    f"a row with {key} = {ids[name].iloc[i]} in both {main}.csv and {part}.csv",
+                )
+            )
+    if problems or ids[part].duplicated().any():
+        return problems  # duplicate ids: refused by the physical checks
+    rows = pd.Series(np.arange(len(right)), index=ids[part]).reindex(ids[main]).to_numpy()
+    for column in (c for c in shared if c in left and c in right):
+        here, there = left[column].astype(str).to_numpy(), right[column].astype(str).to_numpy()[rows]
+        for i in np.flatnonzero(here != there):
+            problems.append(
+                Problem(
+                    where(part, int(rows[i])),
+                    column,
+                    f"'{there[i]}' differs from {main}.csv row {i + 1} ('{here[i]}')",
+                    f"the same {column} in both tables",
+                )
+            )
+    return problems
 
 
 def value_columns(frame: pd.DataFrame) -> list[str]:
@@ -443,6 +531,9 @@ def load_inputs(root: str | Path) -> Inputs:
         _check_table_sources(path, frame, known, problems)
         tables[path.stem] = frame
     problems += physical.check_tables(root, tables)
+    for name in sorted(tables):
+        if split_of(name) is not None:
+            problems += split_problems(root, tables, name)
     ranges = None
     if (root / RANGES_FILE).is_file():
         hashes[RANGES_FILE] = _sha256(root / RANGES_FILE)

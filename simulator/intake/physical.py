@@ -46,6 +46,7 @@ KEYS = {"transport_loads": ["product", "profile"], "calibration_targets": ["chec
 #: tables that every run needs at least one row of (other tables may be empty: no generators, no measures)
 NOT_EMPTY = {
     "carriers": "electricity at least",
+    "carrier_prices": "the price of each carrier of carriers.csv",
     "electricity_demand": "the base year's city demand",
     "electricity_demand_growth": "a growth rate up to the last planning year",
     "imports": "the grid connection",

@@ -12,10 +12,23 @@ from pyomo.core.expr.numvalue import is_fixed
 GWH_PER_TWH = 1000.0
 
 
+#: the prices of the carriers, a table of their own (its sources back prices only; carriers.csv: conversion and CO2 factors)
+CARRIER_PRICES = "carrier_prices"
+
+
 def carriers(inputs) -> pd.DataFrame:
-    """carriers.csv indexed by carrier: unit, mtce_per_unit, co2_mt_per_unit, price_mcny_per_unit."""
-    frame = inputs.table("carriers", ["carrier", "unit", "mtce_per_unit", "co2_mt_per_unit", "price_mcny_per_unit"])
-    return frame.set_index("carrier")
+    """The carriers indexed by carrier: unit, mtce_per_unit, co2_mt_per_unit (carriers.csv), price_mcny_per_unit.
+
+    The price is read from carrier_prices.csv, joined on the carrier (a carrier in
+    one file but not the other is refused with its file and row); a data set
+    without carrier_prices.csv gives the price in carriers.csv itself.
+    """
+    physical = ["carrier", "unit", "mtce_per_unit", "co2_mt_per_unit"]
+    if CARRIER_PRICES not in inputs.tables:
+        return inputs.table("carriers", [*physical, "price_mcny_per_unit"]).set_index("carrier")
+    inputs.table("carriers", physical)
+    inputs.table(CARRIER_PRICES, ["carrier", "price_mcny_per_unit"])
+    return inputs.joined(CARRIER_PRICES).set_index("carrier")
 
 
 def series_by_year(inputs, table: str, column: str, years: list[int], growth: float | None = None, key: str = "year") -> pd.Series:
