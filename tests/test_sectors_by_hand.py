@@ -157,6 +157,25 @@ def test_steel_coal_use_stays_non_negative(steel_inputs):
         _solve(inputs, {"steel": {}}, [{**target, "value": 100.0}], accounting=acct)
 
 
+def test_steel_saving_of_exactly_one_unit_per_unit_counts(steel_inputs):
+    """The measure counted per 10 Mt/yr covered: exactly 1.0 Mtce of coal saved per unit (100 kgce/t), 0.05 units
+    standing, capex 1,000 M CNY per unit over 10 years (100 M CNY/yr). Intensity ≤ 570 kgce/t (620 in the base):
+    2 Mt · 50 kgce/t = 0.1 Mtce less coal → 0.1 units more (adopted 0.15), coal 1.0 − 1.0·0.1 = 0.9 Mtce,
+    cost 100·0.1 = 10 M CNY/yr; a kgce/t tighter is 0.002 Mtce, 0.002 units: 0.2 M CNY.
+    """
+    path = steel_inputs.root / "measures_steel.csv"
+    pd.read_csv(path).assign(unit="10 Mt/yr", existing=0.05, potential=0.2, saving_coal=1.0, capex_mcny_per_unit=1000.0).to_csv(
+        path, index=False
+    )
+    inputs = load_inputs(steel_inputs.root)
+    target = {"id": "steel", "indicator": "steel.energy_intensity", "year": 2024, "value": 570.0, "sense": "<="}
+    m, result, rows = _solve(inputs, {"steel": {}}, [target], accounting={"steel_electricity_kgce_per_kwh": 0.3})
+    assert pyo.value(m.steel.adopted[2024, "pci"]) == pytest.approx(0.15)
+    assert pyo.value(m.steel.use[2024, "coal"]) == pytest.approx(0.9)
+    assert pyo.value(m.steel.cost[2024]) == pytest.approx(10.0)
+    assert shadow_price(rows["steel"], result.duals[m.targets.target_met["steel"]]) == pytest.approx(0.2)
+
+
 def test_conversion_factors_of_the_block_and_of_a_line_without_its_own_setting(steel_inputs):
     """carriers.csv gives 1 Mtce per Mtce of coal and gas; electricity is counted at the scenario's calorific factor
     (here 0.2 kgce/kWh = 0.2 Mtce/TWh) except in a product line with its own statistic's factor (crude steel: 0.3).
