@@ -267,3 +267,14 @@ def test_softening_a_standard_in_force_by_id_softens_every_year_and_one_year_by_
     assert list(m.targets.T_soft) == ["t@2025"]
     assert [pyo.value(m.x[y]) for y in YEARS] == pytest.approx([0.0, 0.0, 5.0])
     assert result.objective == pytest.approx(315.0)
+
+
+def test_growth_value_of_a_decline_and_a_share_over_a_small_denominator():
+    """From 100 in 2023 to 81 in 2025: (81/100)^(1/2) = 0.9, −10 %/yr (a decline is a number, not nan); to 133.1
+    in 2026: 1.331^(1/3) = 1.1, +10 %/yr. A share of 0.5 over a denominator of 2e-12 (above the 1e-12 guard)
+    is 100·0.5/2e-12 = 2.5e13 %."""
+    ind = Indicator("toy.g", "%", "growth", {2025: 81.0, 2026: 133.1}, growth_from_base=2023, base_level=100.0)
+    assert ind.value(2025) == pytest.approx(-10.0)
+    assert ind.value(2026) == pytest.approx(10.0)
+    share = Indicator("toy.s", "%", "share", {2024: 0.5}, denominator={2024: 2e-12}, scale=100.0)
+    assert share.value(2024) == pytest.approx(2.5e13)
