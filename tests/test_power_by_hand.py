@@ -16,6 +16,7 @@ from test_tiny_storage import SRC, _slices, tiny_inputs  # noqa: F401 (tiny_inpu
 from simulator.errors import DataError
 from simulator.intake.scenario import Solver
 from simulator.model.core import build_model
+from simulator.results.tables import investment_table
 from simulator.solve.highs import solve
 
 
@@ -64,6 +65,10 @@ def test_grid_reinforcement_annuity_and_capacity_fee(tiny_inputs):  # noqa: F811
     assert pyo.value(m.power.cost_grid_expansion[2024]) == pytest.approx(5.0)
     assert pyo.value(m.power.cost_imports[2024, "grid"]) == pytest.approx(657.0 + 30.0)
     assert result.objective == pytest.approx(692.0)
+    # overnight investment (results): 200 CNY/kW = 200 M CNY/GW, times the 0.5 GW built = 100 M CNY
+    inv = investment_table(m).set_index("item")
+    assert inv.at["grid_expansion_grid", "capex_mcny_per_unit"] == pytest.approx(200.0)
+    assert inv.at["grid_expansion_grid", "investment_mcny"] == pytest.approx(100.0)
 
 
 def _plant(name, dispatch, capacity, heat_rate=0.0, vopex=0.0, fuel="", profile="", renewable=0):
