@@ -83,7 +83,13 @@ SWEEP_METHODS = ("hierarchical", "k_means", "k_medoids")
 
 
 def _overrides(
-    days: int | None, hours: int | None, end: int, method: str | None = None, solver: dict | None = None, free: bool = False
+    days: int | None,
+    hours: int | None,
+    end: int,
+    method: str | None = None,
+    solver: dict | None = None,
+    free: bool = False,
+    representation: str | None = None,
 ) -> dict:
     import yaml
 
@@ -98,6 +104,8 @@ def _overrides(
         ov["time"] = {"days": days, "hours": None}
     if method is not None:
         ov.setdefault("time", {})["method"] = method
+    if representation is not None:
+        ov.setdefault("time", {})["representation"] = representation
     if solver:
         ov["solver"] = solver
     targets = load_scenario(SCENARIO).resolved.get("targets") or []
@@ -193,29 +201,32 @@ def child(case: dict) -> dict:
 
 
 def child_sweep(spec: dict) -> list[dict]:
-    """The aggregation sweep in one process: objective and key figures per (days, method)."""
+    """The aggregation sweep in one process: objective and key figures per (days, method, representation)."""
     from simulator.runs import pipeline
 
     out = []
-    for days in spec["days"]:
-        for method in spec["methods"]:
-            t0 = time.perf_counter()
-            try:
-                prepared = pipeline.prepare(SCENARIO, _overrides(days, None, spec["end"], method, free=spec.get("free", False)))
-                outcome = pipeline.run(prepared)
-            except Exception as exc:  # a method tsam cannot run is reported, not fatal
-                out.append({"days": days, "method": method, "error": f"{type(exc).__name__}: {exc}"})
-                continue
-            out.append(
-                {
-                    "days": days,
-                    "method": method,
-                    "objective_mcny": outcome.result.objective,
-                    "key": _key_figures(outcome.model),
-                    "emissions_mtco2": _emissions(outcome.tables),
-                    "wall_s": time.perf_counter() - t0,
-                }
-            )
+    for days, method, rep in [(d, m, r) for d in spec["days"] for m in spec["methods"] for r in spec.get("representations", [None])]:
+        t0 = time.perf_counter()
+        try:
+            ov = _overrides(days, None, spec["end"], method, free=spec.get("free", False), representation=rep)
+            prepared = pipeline.prepare(SCENARIO, ov)
+            outcome = pipeline.run(prepared)
+        except Exception as exc:  # a method tsam cannot run is reported, not fatal
+            out.append({"days": days, "method": method, "representation": rep, "error": f"{type(exc).__name__}: {exc}"})
+            continue
+        out.append(
+            {
+                "days": days,
+                "method": method,
+                "representation": prepared.scenario.spec.time.representation,
+                "rows": outcome.result.n_rows,
+                "cols": outcome.result.n_cols,
+                "objective_mcny": outcome.result.objective,
+                "key": _key_figures(outcome.model),
+                "emissions_mtco2": _emissions(outcome.tables),
+                "wall_s": time.perf_counter() - t0,
+            }
+        )
     return out
 
 

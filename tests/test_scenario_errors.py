@@ -168,3 +168,12 @@ def test_every_negative_or_non_numeric_value_of_a_table_is_reported_together(sce
     where = f"{data / 'storage.csv'}:row 1 (line 2)"
     assert f"{where}: capex_power_cny_per_w: outside the physical range [0, 100] (got -0.25) (0 to 100 CNY/W)" in msgs
     assert f"{where}: max_build_gw_per_yr: is not a number (got 'lots') (a number, or an empty cell)" in msgs
+
+
+def test_unknown_time_representation_names_line_and_choices(scenario_dir):
+    path = write_scenario(scenario_dir, "s.yaml", "name: s\ntime:\n  days: 24\n  representation: distributions\n")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    (msg,) = _problems(exc)
+    assert msg.startswith(f"{path}:4:3: time.representation: not an allowed value (got 'distributions')")
+    assert "one of 'medoid', 'mean', 'duration', 'distribution' or 'distribution_minmax'" in msg

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from simulator.model.timeslices import HOURS_PER_YEAR, representative_days
 
@@ -30,3 +31,73 @@ def test_extreme_peak_day_gets_weight_one_and_periods_are_as_asked():
         assert len(peak) == 1 and ts.period_days[peak[0]] == 1.0  # the peak day is its own period of one day
         # annual energy of the load shape is preserved by the rescaling
         assert np.isclose(np.dot(ts.weight, ts.profiles["load_city"]), hourly["load_city"].sum(), rtol=1e-12)
+
+
+def _hourly_with_a_scrambled_profile() -> pd.DataFrame:
+    """The extreme-day year plus ``cf_scrambled``: hour t holds (7919·t mod 8760) / 8760.
+
+    7919 is prime and does not divide 8760 = 2³·3·5·73, so t ↦ 7919·t mod 8760 is a
+    permutation of 0..8759: the year's sorted values are k / 8760 (k = 0..8759), by hand
+    sum = 8759 / 2 = 4379.5, max = 8759 / 8760, min = 0.
+    """
+    hourly = _hourly_with_one_extreme_day(200)
+    hourly["cf_scrambled"] = (np.arange(HOURS_PER_YEAR) * 7919 % HOURS_PER_YEAR) / HOURS_PER_YEAR
+    return hourly
+
+
+def _representative_year(ts, column: str) -> np.ndarray:
+    """The representative year's values of ``column``: each slice repeated weight (whole hours) times, sorted."""
+    assert np.allclose(ts.weight, np.round(ts.weight))
+    return np.sort(np.repeat(ts.profiles[column].to_numpy(), ts.weight.astype(int)))
+
+
+def test_distribution_keeps_the_years_duration_curve():
+    """distribution: the year's sorted values are cut into blocks of n_g consecutive values (a group of n_g days, one
+    hour of its day) and each block is represented by its mean, so the representative year's sorted values differ from
+    k / 8760 by at most half a block's spread, (n_g − 1) / 2 / 8760, with n_g the largest group; sum kept exactly."""
+    hourly = _hourly_with_a_scrambled_profile()
+    ts = representative_days(hourly, 8, representation="distribution")
+    assert len(ts.period_days) == 8 and ts.weight.sum() == HOURS_PER_YEAR
+    year = _representative_year(ts, "cf_scrambled")
+    by_hand = np.arange(HOURS_PER_YEAR) / HOURS_PER_YEAR
+    assert np.isclose(year.sum(), 4379.5, rtol=1e-12)
+    bound = (ts.period_days.max() - 1) / 2 / HOURS_PER_YEAR
+    assert np.abs(year - by_hand).max() <= bound + 1e-12
+    # the medoid days keep only the sum (rescaled): their duration curve is off by far more than the bound
+    medoid = _representative_year(representative_days(hourly, 8), "cf_scrambled")
+    assert np.isclose(medoid.sum(), 4379.5, rtol=1e-12)
+    assert np.abs(medoid - by_hand).max() > 3 * bound
+    # PV is zero at the hours it is zero on every day (before 6 h and after 18 h): the duration-curve blocks of
+    # those hours are the year's zeros
+    night = np.isin(ts.hour_of_day, [0, 1, 2, 3, 4, 5, 18, 19, 20, 21, 22, 23])
+    assert np.abs(ts.profiles["cf_pv"].to_numpy()[night]).max() < 1e-12
+    # the peak day keeps weight one and its load block is the top of the year's load curve
+    peak = np.flatnonzero(ts.day_of_year[::24] == 201)
+    assert len(peak) == 1 and ts.period_days[peak[0]] == 1.0
+    assert np.isclose(ts.profiles["load_city"].max(), hourly["load_city"].max(), rtol=1e-12)
+
+
+def test_distribution_minmax_keeps_max_min_and_sum():
+    hourly = _hourly_with_a_scrambled_profile()
+    ts = representative_days(hourly, 8, representation="distribution_minmax")
+    values = ts.profiles["cf_scrambled"].to_numpy()
+    assert values.max() == pytest.approx(8759 / 8760, rel=1e-12)
+    assert values.min() == pytest.approx(0.0, abs=1e-12)
+    assert np.dot(ts.weight, values) == pytest.approx(4379.5, rel=1e-12)
+
+
+@pytest.mark.parametrize("representation", ["mean", "duration"])
+def test_group_representations_keep_annual_sums_and_one_label_per_period(representation):
+    """mean and duration (each group's own curve) keep every profile's weighted annual sum (mean of the members,
+    or of the members' sorted values in blocks); each period is labelled with a distinct calendar day."""
+    hourly = _hourly_with_a_scrambled_profile()
+    ts = representative_days(hourly, 6, representation=representation)
+    for column in ("cf_scrambled", "load_city", "cf_pv"):
+        assert np.dot(ts.weight, ts.profiles[column]) == pytest.approx(hourly[column].sum(), rel=1e-12)
+    labels = ts.day_of_year[::24]
+    assert len(set(labels)) == len(labels) == 6
+
+
+def test_unknown_representation_is_refused():
+    with pytest.raises(ValueError, match="expected one of medoid, mean"):
+        representative_days(_hourly_with_one_extreme_day(), 4, representation="medians")

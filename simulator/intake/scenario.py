@@ -66,6 +66,13 @@ class Time(StrictModel):
     days: int = Field(12, ge=1, le=365, description="representative days")
     hours: Literal[24, 8760] | None = Field(None, description="8760 = full chronology (overrides days)")
     method: Literal["hierarchical", "k_means", "k_medoids"] = "hierarchical"
+    representation: Literal["medoid", "mean", "duration", "distribution", "distribution_minmax"] = Field(
+        "medoid",
+        description=(
+            "how each group of days is represented: its medoid day, its mean, its own duration curve, or the year's "
+            "duration curve cut into the groups (distribution; distribution_minmax also keeps each profile's min and max)"
+        ),
+    )
 
 
 class Economics(StrictModel):

@@ -78,18 +78,50 @@ def full_year(hourly: pd.DataFrame) -> TimeSlices:
     )
 
 
-def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarchical") -> TimeSlices:
+REPRESENTATIONS = {
+    # name: (tsam representationMethod, distributionPeriodWise) — None: the medoid day, picked here
+    "medoid": None,
+    "mean": ("meanRepresentation", True),
+    "duration": ("durationRepresentation", True),
+    "distribution": ("distributionRepresentation", False),
+    "distribution_minmax": ("distributionAndMinMaxRepresentation", False),
+}
+"""How each group of days is represented (``time.representation``).
+
+``medoid``: the member day closest to all others (a real calendar day).
+``mean``: the hour-by-hour mean of the member days.
+``duration``: per profile, the group's own duration curve — the group's
+member-hours sorted and averaged in 24 blocks of n_members values, placed on
+the hours in the order of the group's mean profile (tsam
+``durationRepresentation``, period-wise).
+``distribution``: the whole year's duration curve of each profile is cut
+into blocks of the groups' weights (n_members × 24 hours … in the order of
+the groups' mean values) and each block's mean goes to its group and hour
+(tsam ``distributionRepresentation`` with ``distributionPeriodWise=False``):
+the representative year's sorted values equal the year's block means.
+``distribution_minmax``: ``distribution`` with the year's minimum and maximum
+of each profile kept, the other values corrected so the sum stays
+(tsam ``distributionAndMinMaxRepresentation``).
+"""
+
+
+def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarchical", representation: str = "medoid") -> TimeSlices:
     """Cluster the 365 days into ``days`` representative days with tsam.
 
     tsam clusters the daily profiles (all profile columns, normalised) into
-    ``days − 1`` groups; each group is represented by its medoid (the member
-    day closest to all others, in the same normalised space) weighted by its
-    number of days. The day of peak city load is added as its own period of
+    ``days − 1`` groups; each group is represented as ``representation`` says
+    (see ``REPRESENTATIONS``; default its medoid, the member day closest to
+    all others in the same normalised space) weighted by its number of days.
+    The day of peak city load is added as its own period of
     weight 1 (taken out of its group's weight), so peak capacity is always seen.
     If clustering already left the peak day alone in a group, the days are
     clustered again into ``days`` groups, so the peak keeps weight 1 and the
     number of periods is still ``days`` (Σ weights = 8,760 h).
+    A synthetic period (every representation but ``medoid``) is labelled with
+    its group's medoid day in ``day_of_year``.
     """
+    if representation not in REPRESENTATIONS:
+        raise ValueError(f"unknown representation {representation!r}; expected one of {', '.join(REPRESENTATIONS)}")
     if days >= 365:
         return _days_as_periods(hourly, np.arange(365), np.ones(365))
     cols = profile_columns(hourly)
@@ -102,22 +134,38 @@ def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarch
         # the peak day already forms a group of its own, so the other days fill only
         # days − 2 groups: cluster again into ``days`` groups (days − 1 besides the peak)
         order = _cluster_order(frame, days, method)
+    if peak_day is not None:  # the peak day is a group of its own
+        order = np.where(np.arange(365) == peak_day, order.max() + 1, order)
+    groups = np.unique(order)  # ascending, the order tsam's representations return the groups in
     scale = frame.max().replace(0, 1.0).to_numpy()
     daily = (frame.to_numpy() / scale).reshape(365, 24 * len(cols))
-    chosen: dict[int, float] = {}
-    for k in np.unique(order):
+    medoid = np.empty(len(groups), dtype=int)
+    size = np.empty(len(groups))
+    for i, k in enumerate(groups):
         members = np.flatnonzero(order == k)
-        if peak_day is not None and peak_day in members:
-            if len(members) == 1:
-                continue  # the peak day's own group: added below with weight 1
-            members = members[members != peak_day]  # its group keeps the other days' weight
         block = daily[members]
         dist = np.sqrt(((block[:, None, :] - block[None, :, :]) ** 2).sum(axis=2)).sum(axis=1)
-        chosen[int(members[int(np.argmin(dist))])] = float(len(members))
-    if peak_day is not None:
-        chosen[peak_day] = 1.0
-    day_index = np.array(sorted(chosen))
-    return _days_as_periods(hourly, day_index, np.array([chosen[d] for d in day_index]))
+        medoid[i], size[i] = members[int(np.argmin(dist))], len(members)
+    rank = np.argsort(medoid)
+    if REPRESENTATIONS[representation] is None:
+        return _days_as_periods(hourly, medoid[rank], size[rank])
+    tsam_method, period_wise = REPRESENTATIONS[representation]
+    from tsam.representations import representations
+
+    # candidates: one row per day, columns profile-major (profile a, hour h) → a·24 + h, as tsam lays them out
+    values = frame.to_numpy(dtype=float)
+    candidates = values.reshape(365, 24, len(cols)).transpose(0, 2, 1).reshape(365, 24 * len(cols))
+    centers, _ = representations(
+        candidates,
+        order,
+        default="meanRepresentation",
+        representationMethod=tsam_method,
+        distributionPeriodWise=period_wise,
+        timeStepsPerPeriod=24,
+    )
+    centers = np.asarray(centers, dtype=float).reshape(len(groups), len(cols), 24).transpose(0, 2, 1)
+    profiles = pd.DataFrame(centers[rank].reshape(-1, len(cols)), columns=cols)
+    return _days_as_periods(hourly, medoid[rank], size[rank], profiles=profiles, label=f"{representation} of groups")
 
 
 def _cluster_order(frame: pd.DataFrame, groups: int, method: str) -> np.ndarray:
@@ -125,7 +173,7 @@ def _cluster_order(frame: pd.DataFrame, groups: int, method: str) -> np.ndarray:
     import tsam.timeseriesaggregation as tsam
 
     agg = tsam.TimeSeriesAggregation(
-        frame,
+        frame.copy(),  # tsam sorts the columns of the frame it is given in place
         noTypicalPeriods=groups,
         hoursPerPeriod=24,
         clusterMethod=method,
@@ -137,12 +185,20 @@ def _cluster_order(frame: pd.DataFrame, groups: int, method: str) -> np.ndarray:
     return np.asarray(agg.clusterOrder)
 
 
-def _days_as_periods(hourly: pd.DataFrame, day_index: np.ndarray, day_weight: np.ndarray) -> TimeSlices:
+def _days_as_periods(
+    hourly: pd.DataFrame,
+    day_index: np.ndarray,
+    day_weight: np.ndarray,
+    profiles: pd.DataFrame | None = None,
+    label: str | None = None,
+) -> TimeSlices:
+    """Periods of 24 slices: the calendar days ``day_index`` (0-based), or ``profiles`` labelled with them."""
     cols = profile_columns(hourly)
     n_days = len(day_index)
-    rows = (day_index[:, None] * 24 + np.arange(24)[None, :]).ravel()
     weight = np.repeat(day_weight, 24)
-    profiles = hourly[cols].iloc[rows].reset_index(drop=True)
+    if profiles is None:
+        rows = (day_index[:, None] * 24 + np.arange(24)[None, :]).ravel()
+        profiles = hourly[cols].iloc[rows].reset_index(drop=True)
     full = hourly[cols].sum()
     sampled = profiles.mul(weight, axis=0).sum()
     ratio = (full / sampled.replace(0, np.nan)).fillna(1.0)
@@ -159,11 +215,11 @@ def _days_as_periods(hourly: pd.DataFrame, day_index: np.ndarray, day_weight: np
         day_of_year=np.repeat(day_index + 1, 24),
         period_days=day_weight.astype(float),
         profiles=profiles,
-        label=f"{n_days} representative days",
+        label=f"{n_days} representative days" + (f" ({label})" if label else ""),
     )
 
 
-def make_timeslices(hourly: pd.DataFrame, days: int, hours: int | None, method: str) -> TimeSlices:
+def make_timeslices(hourly: pd.DataFrame, days: int, hours: int | None, method: str, representation: str = "medoid") -> TimeSlices:
     if hours == HOURS_PER_YEAR:
         return full_year(hourly)
-    return representative_days(hourly, days, method)
+    return representative_days(hourly, days, method, representation)

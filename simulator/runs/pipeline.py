@@ -80,8 +80,10 @@ def prepare(scenario_path, overrides: dict | None = None, progress: Callable = _
     t1 = time.perf_counter()
     spec = scenario.spec.time
     hourly = inputs.table("profiles_hourly", ["hour", "hour_of_day", "day_of_year"])
-    progress("time slices: " + ("8760 hours" if spec.hours == 8760 else f"clustering {spec.days} representative days"))
-    slices = make_timeslices(hourly, spec.days, spec.hours, spec.method)
+    progress(
+        "time slices: " + ("8760 hours" if spec.hours == 8760 else f"clustering {spec.days} representative days ({spec.representation})")
+    )
+    slices = make_timeslices(hourly, spec.days, spec.hours, spec.method, spec.representation)
     t2 = time.perf_counter()
     return Prepared(scenario, inputs, slices, {"load_s": t1 - t0, "timeslices_s": t2 - t1})
 
