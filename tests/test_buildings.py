@@ -1,7 +1,7 @@
 """Buildings sector: PV on new roofs, the renewable share, new-construction shares.
 
 Figures worked by hand from inputs/wuhan/buildings_stock.csv and
-measures_buildings.csv (see the comments); the LP runs on 2 representative days.
+measures_buildings.csv and technologies_buildings.csv (see the comments); the LP runs on 2 representative days.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def test_renewable_share_equals_ratio_from_result_tables(wuhan):
     cap = tables["capacity"]
     cap = cap[(cap.variable == "capacity") & (cap.year == 2026)].set_index("technology")["value"]
 
-    catalogue = pd.read_csv(WUHAN / "measures_buildings.csv").set_index("measure")
+    catalogue = pd.read_csv(WUHAN / "technologies_buildings.csv").set_index("measure")
     heat = float((catalogue["renewable_heat_mtce_per_unit"] * adopted.reindex(catalogue.index)).sum())  # Mtce
     # full-load hours of the two building PV classes on the same slices: Σ_s weight_s · cf_s
     _inputs, time = wuhan

@@ -48,7 +48,7 @@ def sector_electricity_2023() -> dict[str, float]:
     # 600 × 23.7 + 80 × 80 + 120 × 100 = 14,220 + 6,400 + 12,000 GWh = 32.62 TWh (residential 14.22)
     out["buildings"] = float((stock["floor_area_mm2"] * stock["electricity_kwh_per_m2"]).sum()) / 1000
     out["residential"] = float(stock.at["residential", "floor_area_mm2"] * stock.at["residential", "electricity_kwh_per_m2"]) / 1000
-    m = csv("measures_transport")
+    m = csv("measures_transport").merge(csv("technologies_transport").drop(columns=["unit", "source"]), on="measure")
     # electricity of the EVs, rail-water intermodal, shore and ground power already in use in 2023:
     # Σ existing × (−saving_electricity) = 1.84738 TWh (intermodal 160 thousand TEU × 0.063 GWh = 0.01008 TWh;
     # shore power 104 berths × 0.2 GWh = 0.0208 TWh)
@@ -124,7 +124,8 @@ def test_total_energy_inside_the_estimate_range(checks):
     # gas 600 × 2.4 + 80 × 4 + 120 × 4 = 2,240 kt; heat 80 × 0.5 + 120 × 0.5 = 100 kt → 2.34 Mtce
     buildings_fuel = float((stock["floor_area_mm2"] * (stock["gas_kgce_per_m2"] + stock["heat_kgce_per_m2"])).sum()) / 1000
     assert buildings_fuel == pytest.approx(2.34)
-    act, m = csv("transport_activity"), csv("measures_transport")
+    act = csv("transport_activity")
+    m = csv("measures_transport").merge(csv("technologies_transport").drop(columns=["unit", "source"]), on="measure")
     # gross fleet fuel minus what the vehicles already electrified in 2023 no longer burn:
     # gasoline 3.7986 − 0.5506 = 3.2480, diesel 2.8616 − 0.3463 = 2.5153, jet fuel 0.0294 − 0.0221 = 0.0074 Mtce
     # (intermodal: 160 thousand TEU × 0.059 kt diesel saved; shore power: 104 berths × 0.064 kt)

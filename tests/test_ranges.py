@@ -55,7 +55,7 @@ def test_ranges_by_source_column_and_cell(cells):
     # the widest source range of a row: buildings residential cites floor area (0.8-1.2) and energy (0.8-1.2)
     assert bounds(cells, "buildings_stock", "residential", "floor_area_mm2") == pytest.approx((480.0, 720.0))
     # a negative value keeps low ≤ high: −0.0015 TWh per thousand cars × 0.8-1.2 → −0.0018 … −0.0012
-    assert bounds(cells, "measures_transport", "ev_private_car", "saving_electricity") == pytest.approx((-0.0018, -0.0012))
+    assert bounds(cells, "technologies_transport", "ev_private_car", "saving_electricity") == pytest.approx((-0.0018, -0.0012))
     # years and flags are not ranged; found figures are not in the table (macro 2024 rests on the bulletin)
     assert "first_year" not in set(cells["column"])
     assert not ((cells["table"] == "macro") & (cells["row_id"] == "2024")).any()

@@ -1,8 +1,10 @@
 """Tables split so that each row's sources back every number in it, joined again when read.
 
 ``carriers.csv`` (conversion and CO2 factors) + ``carrier_prices.csv`` (prices):
-the sectors see one frame, the same as a data set keeping both in one file;
-a problem is located in the file and row where the number lives.
+``measures_<sector>.csv`` (Wuhan's deployment) + ``technologies_<sector>.csv``
+(per-unit technology): the sectors see one frame, the same as a data set
+keeping both in one file; a problem is located in the file and row where the
+number lives.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from conftest import WUHAN
 
 from simulator.errors import DataError
 from simulator.intake.inputs import load_inputs
+from simulator.model.measures import check_catalogue
+from simulator.sectors import buildings
 from simulator.sectors.common import carriers
 
 
@@ -82,3 +86,107 @@ def test_price_in_both_files_is_refused(data):
     frame["price_mcny_per_unit"] = 1.0
     frame.to_csv(data / "carriers.csv", index=False)
     assert "carrier_prices.csv: price_mcny_per_unit: column also in carriers.csv" in _problems(data)
+
+
+# --------------------------------------------------------------------------- measure catalogues
+
+SECTORS = ["steel", "petrochemicals", "buildings", "transport"]
+
+
+def _catalogue(inputs, sector: str) -> pd.DataFrame:
+    return check_catalogue(inputs, f"measures_{sector}", list(carriers(inputs).index)).set_index("measure")
+
+
+def _set(path, measure: str, column: str, value) -> None:
+    frame = pd.read_csv(path)
+    frame.loc[frame["measure"] == measure, column] = value
+    frame.to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("sector", SECTORS)
+def test_catalogue_from_two_files_equals_the_one_file_layout(data, tmp_path, sector):
+    """Deployment and technology joined by hand into one measures_<sector>.csv give the same catalogue the sector sees."""
+    split = _catalogue(load_inputs(data), sector)
+    one = tmp_path / "one"
+    shutil.copytree(data, one)
+    deployment = pd.read_csv(one / f"measures_{sector}.csv")
+    technology = pd.read_csv(one / f"technologies_{sector}.csv").drop(columns=["unit", "description"], errors="ignore")
+    merged = deployment.merge(technology, on="measure", suffixes=("", "_technology"))
+    merged["source"] = merged["source"] + ";" + merged.pop("source_technology")
+    merged.to_csv(one / f"measures_{sector}.csv", index=False)
+    (one / f"technologies_{sector}.csv").unlink()
+    single = _catalogue(load_inputs(one), sector)
+    columns = [c for c in single.columns if c not in ("source", "description")]
+    pd.testing.assert_frame_equal(split[columns], single[columns])
+
+
+def test_catalogue_joins_the_numbers_of_both_files():
+    """Coke dry quenching: 11 of 15 Mt/yr covered (measures_steel.csv), 58 M CNY and 35 kWh per Mt/yr (technologies_steel.csv)."""
+    cat = _catalogue(load_inputs(WUHAN), "steel")
+    row = cat.loc["coke_dry_quenching"]
+    assert (row["existing"], row["potential"], row["max_rate_per_yr"]) == (11.0, 15.0, 2.0)
+    assert (row["lifetime_yr"], row["capex_mcny_per_unit"], row["saving_electricity"]) == (20, 58.0, 0.035)
+    assert row["unit"] == "Mt/yr crude steel covered"
+
+
+def test_bad_capex_is_located_in_the_technology_file(data):
+    _set(data / "technologies_steel.csv", "trt_dry_upgrade", "capex_mcny_per_unit", -7.2)  # row 2 (line 3)
+    inputs = load_inputs(data)
+    with pytest.raises(DataError) as err:
+        _catalogue(inputs, "steel")
+    text = str(err.value)
+    assert "technologies_steel.csv:row 2 (line 3): capex_mcny_per_unit: must be a number ≥ 0 (got -7.2)" in text
+    assert "measures_steel.csv" not in text
+
+
+def test_bad_potential_is_located_in_the_deployment_file(data):
+    _set(data / "measures_petrochemicals.csv", "refining_furnace_upgrade", "potential", 1.0)  # row 2: existing 2.0 > 1.0
+    inputs = load_inputs(data)
+    with pytest.raises(DataError) as err:
+        _catalogue(inputs, "petrochemicals")
+    text = str(err.value)
+    assert "measures_petrochemicals.csv:row 2 (line 3): existing: exceeds the potential (got 2.0)" in text
+    assert "technologies_petrochemicals.csv" not in text
+
+
+def test_bad_renewable_heat_is_located_in_the_technology_file(data):
+    _set(data / "technologies_buildings.csv", "geothermal_heating", "renewable_heat_mtce_per_unit", -0.00277)  # row 11
+    inputs = load_inputs(data)
+    with pytest.raises(DataError) as err:
+        buildings._tables(inputs, list(carriers(inputs).index), list(inputs.tables["pv_classes"]["pv_class"]))
+    assert "technologies_buildings.csv:row 11 (line 12): renewable_heat_mtce_per_unit: must be ≥ 0" in str(err.value)
+
+
+def test_measure_without_technology_is_refused_with_its_location(data):
+    _drop_row(data / "technologies_transport.csv", "measure", "shore_power")
+    text = _problems(data)
+    assert "measures_transport.csv:row 8 (line 9): measure: 'shore_power' has no row in technologies_transport.csv" in text
+
+
+def test_technology_without_deployment_is_refused_with_its_location(data):
+    _drop_row(data / "measures_steel.csv", "measure", "motors_drives")
+    text = _problems(data)
+    assert "technologies_steel.csv:row 4 (line 5): measure: 'motors_drives' has no row in measures_steel.csv" in text
+
+
+def test_unit_differing_between_the_two_files_is_refused(data):
+    _set(data / "technologies_transport.csv", "ev_bus", "unit", "vehicles")  # row 3; measures_transport.csv says thousand vehicles
+    text = _problems(data)
+    assert (
+        "technologies_transport.csv:row 3 (line 4): unit: 'vehicles' differs from measures_transport.csv row 3 ('thousand vehicles')"
+        in text
+    )
+
+
+def test_binding_limit_names_the_deployment_file():
+    """A binding potential or rate lives in measures_<sector>.csv: the limits table names that table (the reference run's limits.csv)."""
+    limits = pd.read_csv(WUHAN.parent.parent / "outputs" / "published" / "reference" / "limits.csv")
+    measure_rows = limits[limits["column"].isin(["potential", "max_rate_per_yr"])]
+    assert len(measure_rows) and measure_rows["table"].str.startswith("measures_").all()
+    for table, rows in measure_rows.groupby("table"):
+        deployment = pd.read_csv(WUHAN / f"{table}.csv")
+        assert set(rows["row"]) <= set(deployment["measure"]), table
+        assert {"potential", "max_rate_per_yr"} <= set(deployment.columns)
+        assert not {"potential", "max_rate_per_yr"} & set(
+            pd.read_csv(WUHAN / f"technologies_{table.removeprefix('measures_')}.csv").columns
+        )

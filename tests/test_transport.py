@@ -1,7 +1,7 @@
 """Transport sector: piles follow the fleet, shore power, intermodal growth; the reference run.
 
 Figures worked by hand from inputs/wuhan/transport_activity.csv and
-measures_transport.csv (see the comments); LPs run on 2 representative days.
+measures_transport.csv and technologies_transport.csv (see the comments); LPs run on 2 representative days.
 """
 
 from __future__ import annotations

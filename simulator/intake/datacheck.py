@@ -39,7 +39,8 @@ DESCRIPTIONS = {
 }
 #: ... and by name prefix (a sector's tables not listed above)
 PREFIXES = {
-    "measures_": "measure catalogue of the {rest} sector: potential, build rate, savings by carrier, capex, lifetime",
+    "measures_": "measures of the {rest} sector in the city: in place, potential, build rate, first year",
+    "technologies_": "measures of the {rest} sector, per unit: lifetime, capex, fixed opex, savings by carrier",
     "steel_": "steel: {rest}",
     "petrochemicals_": "petrochemicals: {rest}",
     "buildings_": "buildings: {rest}",
@@ -248,10 +249,10 @@ QUANTITIES = [
     ("fuel prices", "carrier_prices", "price_mcny_per_unit", None),
     ("fuel CO2 factors", "carriers", "co2_mt_per_unit", None),
     ("battery storage capex (energy)", "storage", "capex_energy_cny_per_wh", None),
-    ("steel measure capex", "measures_steel", "capex_mcny_per_unit", None),
-    ("petrochemical measure capex", "measures_petrochemicals", "capex_mcny_per_unit", None),
-    ("building measure capex", "measures_buildings", "capex_mcny_per_unit", None),
-    ("transport measure capex", "measures_transport", "capex_mcny_per_unit", None),
+    ("steel measure capex", "technologies_steel", "capex_mcny_per_unit", None),
+    ("petrochemical measure capex", "technologies_petrochemicals", "capex_mcny_per_unit", None),
+    ("building measure capex", "technologies_buildings", "capex_mcny_per_unit", None),
+    ("transport measure capex", "technologies_transport", "capex_mcny_per_unit", None),
 ]
 
 

@@ -1,19 +1,26 @@
 """The generic investable measure: one LP object used by every sector.
 
-A measure catalogue is a table (``inputs/<dataset>/measures_<sector>.csv``)
-with one row per measure and these columns:
+A measure catalogue is two tables joined on the measure id, so that each
+row's sources back every number in it:
 
-``measure`` (id), ``product`` (which activity it applies to), ``unit``
-(adoption unit, e.g. ``Mt/yr capacity covered``, ``million m2``,
-``thousand vehicles``), ``existing`` (adopted before the first planning
-year, in ``unit``), ``potential`` (most that can ever be adopted, ``unit``),
-``max_rate_per_yr`` (most new units a year; an empty potential or rate
-means the measure has no limit of its own — a sector may set one from its
-activity, e.g. a year's new floor area), ``first_year``,
-``lifetime_yr``, ``capex_mcny_per_unit``, ``fixed_opex_mcny_per_unit_yr``,
-and one ``saving_<carrier>`` column per carrier of ``carriers.csv``: the
-yearly saving per unit adopted, in the carrier's unit (TWh or Mtce);
-negative means more use of that carrier (electrification), plus ``source``.
+* ``inputs/<dataset>/measures_<sector>.csv``, the city's deployment:
+  ``measure`` (id), ``product`` (which activity it applies to), ``unit``
+  (adoption unit, e.g. ``Mt/yr capacity covered``, ``million m2``,
+  ``thousand vehicles``), ``existing`` (adopted before the first planning
+  year, in ``unit``), ``potential`` (most that can ever be adopted,
+  ``unit``), ``max_rate_per_yr`` (most new units a year; an empty potential
+  or rate means the measure has no limit of its own — a sector may set one
+  from its activity, e.g. a year's new floor area), ``first_year``, ``source``;
+* ``inputs/<dataset>/technologies_<sector>.csv``, the technology per unit:
+  ``measure``, ``unit`` (the same as in the deployment table),
+  ``lifetime_yr``, ``capex_mcny_per_unit``, ``fixed_opex_mcny_per_unit_yr``
+  and one ``saving_<carrier>`` column per carrier of ``carriers.csv``: the
+  yearly saving per unit adopted, in the carrier's unit (TWh or Mtce);
+  negative means more use of that carrier (electrification), plus ``source``.
+
+A measure in one table but not the other is refused with its file and row
+(:func:`simulator.intake.inputs.split_problems`); a data set without a
+technologies table keeps the technology columns in the deployment table.
 
 In the LP (all indexed (year, measure)):
 
@@ -39,18 +46,19 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-MEASURE_COLUMNS = [
-    "measure",
-    "product",
-    "unit",
-    "existing",
-    "potential",
-    "max_rate_per_yr",
-    "first_year",
-    "lifetime_yr",
-    "capex_mcny_per_unit",
-    "fixed_opex_mcny_per_unit_yr",
-]
+#: columns of the deployment table (measures_<sector>.csv)
+DEPLOYMENT_COLUMNS = ["measure", "product", "unit", "existing", "potential", "max_rate_per_yr", "first_year"]
+#: columns of the technology table (technologies_<sector>.csv)
+TECHNOLOGY_COLUMNS = ["measure", "lifetime_yr", "capex_mcny_per_unit", "fixed_opex_mcny_per_unit_yr"]
+MEASURE_COLUMNS = [*DEPLOYMENT_COLUMNS, *TECHNOLOGY_COLUMNS[1:]]
+
+
+def technology_table(table: str) -> str:
+    """The name of the table holding the per-unit technology of deployment table ``table`` (``technologies_<sector>``).
+
+    A data set without that table keeps the technology columns in ``table`` itself.
+    """
+    return "technologies_" + table.removeprefix("measures_")
 
 
 def crf(rate: float, lifetime: float) -> float:
@@ -63,9 +71,17 @@ def crf(rate: float, lifetime: float) -> float:
 
 
 def check_catalogue(inputs, table: str, carriers: list[str]) -> pd.DataFrame:
-    """Validate a measure catalogue table; every problem names file and row."""
-    frame = inputs.table(table, MEASURE_COLUMNS).copy()
-    saving_cols = [c for c in frame.columns if c.startswith("saving_")]
+    """Validate a measure catalogue: deployment table ``table`` joined with its technology table.
+
+    Every problem names the file and row where the number lives (a capex in
+    technologies_<sector>.csv, a potential in measures_<sector>.csv). The
+    returned frame has the deployment table's rows in its order (a sector's
+    later checks of deployment columns name ``table`` rows by position).
+    """
+    tech = technology_table(table) if technology_table(table) in inputs.tables else table
+    frame = inputs.table(table, DEPLOYMENT_COLUMNS)
+    technology = inputs.table(tech, TECHNOLOGY_COLUMNS)
+    saving_cols = [c for c in technology.columns if c.startswith("saving_")]
     unknown = [c for c in saving_cols if c[len("saving_") :] not in carriers]
     if unknown:
         from simulator.errors import DataError, Problem
@@ -73,7 +89,7 @@ def check_catalogue(inputs, table: str, carriers: list[str]) -> pd.DataFrame:
         raise DataError(
             problems=[
                 Problem(
-                    inputs.where(table),
+                    inputs.where(tech),
                     c,
                     "saving column for an unknown carrier",
                     "saving_<carrier> with a carrier of carriers.csv: " + ", ".join(carriers),
@@ -82,12 +98,14 @@ def check_catalogue(inputs, table: str, carriers: list[str]) -> pd.DataFrame:
             ]
         )
     inputs.check_nonnegative(table, ["potential", "max_rate_per_yr"], allow_empty=True)  # empty: no limit of its own
-    inputs.check_nonnegative(table, ["existing", "capex_mcny_per_unit", "fixed_opex_mcny_per_unit_yr"])
+    inputs.check_nonnegative(table, ["existing"])
+    inputs.check_nonnegative(tech, ["capex_mcny_per_unit", "fixed_opex_mcny_per_unit_yr"])
+    inputs.check(tech, technology["lifetime_yr"] > 0, "lifetime_yr", "must be positive", "years > 0")
+    inputs.check(table, ~frame["measure"].duplicated(), "measure", "duplicate measure id", "unique ids")
+    frame = (inputs.joined(tech) if tech != table else frame).copy()
     for col in ["potential", "max_rate_per_yr"]:
         frame[col] = frame[col].astype(float).fillna(np.inf)
-    inputs.check(table, frame["lifetime_yr"] > 0, "lifetime_yr", "must be positive", "years > 0")
     inputs.check(table, frame["existing"] <= frame["potential"], "existing", "exceeds the potential", "existing ≤ potential")
-    inputs.check(table, ~frame["measure"].duplicated(), "measure", "duplicate measure id", "unique ids")
     for c in carriers:
         col = f"saving_{c}"
         frame[col] = frame[col].fillna(0.0).astype(float) if col in frame else 0.0

@@ -121,7 +121,7 @@ def _measure_limits(m, duals: dict, out: _Collector) -> None:
         if not hasattr(b, "adopted"):
             continue
         cat = b.measure_catalogue.set_index("measure")
-        table = f"measures_{name}"
+        table = f"measures_{name}"  # potential and max_rate_per_yr live in the deployment table (not technologies_<sector>)
         for k in b.adoption_within_potential:
             c = b.adoption_within_potential[k]
             out.add(table, k, "potential", cat.at[k, "unit"], float(pyo.value(c.upper)), years[-1], duals.get(c, 0.0))

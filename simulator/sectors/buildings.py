@@ -58,7 +58,7 @@ import pyomo.environ as pyo
 
 from simulator.errors import DataError, Problem
 from simulator.intake.sector_settings import BuildingsSettings as Settings
-from simulator.model.measures import add_measures, check_catalogue, crf
+from simulator.model.measures import add_measures, check_catalogue, crf, technology_table
 from simulator.model.targets import Indicator
 from simulator.sectors.common import attach_contract, carriers
 
@@ -126,9 +126,13 @@ def _tables(inputs, carrier_names: list[str], pv_classes: list[str]):
         )
 
     cat = check_catalogue(inputs, "measures_buildings", carrier_names)
-    for col in ["applies_to", "renewable_kind", "renewable_heat_mtce_per_unit", "indicator"]:
+    technology = technology_table("measures_buildings")
+    technology = technology if technology in inputs.tables else "measures_buildings"  # one file: both parts in measures_buildings
+    for col in ["applies_to", "renewable_kind", "indicator"]:
         if col not in cat:
             inputs.table("measures_buildings", [col])  # raises: missing column
+    if "renewable_heat_mtce_per_unit" not in cat:
+        inputs.table(technology, ["renewable_heat_mtce_per_unit"])  # raises: missing column
     energy_cats = [k for k in stock.index if stock.at[k, "load_profile"]]
     inputs.check(
         "measures_buildings", cat["product"].isin(energy_cats), "product", "not a building category with energy use", ", ".join(energy_cats)
@@ -138,8 +142,8 @@ def _tables(inputs, carrier_names: list[str], pv_classes: list[str]):
     inputs.check("measures_buildings", cat["renewable_kind"].isin(RENEWABLE_KINDS), "renewable_kind", "unknown", ", ".join(RENEWABLE_KINDS))
     cat["renewable_heat_mtce_per_unit"] = cat["renewable_heat_mtce_per_unit"].fillna(0.0).astype(float)
     inputs.check(
-        "measures_buildings",
-        cat["renewable_heat_mtce_per_unit"] >= 0,
+        technology,
+        inputs.tables[technology]["renewable_heat_mtce_per_unit"].fillna(0.0).astype(float) >= 0,
         "renewable_heat_mtce_per_unit",
         "must be ≥ 0",
         "Mtce/yr per unit ≥ 0",
