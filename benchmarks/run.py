@@ -104,8 +104,11 @@ def _overrides(
         ov["time"] = {"days": days, "hours": None}
     if method is not None:
         ov.setdefault("time", {})["method"] = method
-    if representation is not None:
-        ov.setdefault("time", {})["representation"] = representation
+    if representation is not None:  # "distribution" or "distribution+lowest_pv" (extreme days after a "+")
+        rep, *extremes = representation.split("+")
+        ov.setdefault("time", {})["representation"] = rep
+        if extremes:
+            ov["time"]["extreme_days"] = ["peak_load", *extremes]
     if solver:
         ov["solver"] = solver
     targets = load_scenario(SCENARIO).resolved.get("targets") or []
@@ -218,7 +221,7 @@ def child_sweep(spec: dict) -> list[dict]:
             {
                 "days": days,
                 "method": method,
-                "representation": prepared.scenario.spec.time.representation,
+                "representation": rep or prepared.scenario.spec.time.representation,
                 "rows": outcome.result.n_rows,
                 "cols": outcome.result.n_cols,
                 "objective_mcny": outcome.result.objective,

@@ -101,3 +101,19 @@ def test_group_representations_keep_annual_sums_and_one_label_per_period(represe
 def test_unknown_representation_is_refused():
     with pytest.raises(ValueError, match="expected one of medoid, mean"):
         representative_days(_hourly_with_one_extreme_day(), 4, representation="medians")
+
+
+def test_lowest_pv_day_is_kept_as_its_own_period():
+    """Day 100 (0-based) has a tenth of its PV, so it is the year's lowest-PV day; with the peak-load day 200 both keep
+    weight one day and the other 363 days fill the remaining periods."""
+    hourly = _hourly_with_one_extreme_day(200)
+    hourly.loc[hourly["day_of_year"] == 101, "cf_pv"] *= 0.1
+    for days in (4, 8):
+        ts = representative_days(hourly, days, extreme_days=["peak_load", "lowest_pv"])
+        assert len(ts.period_days) == days and ts.period_days.sum() == 365
+        labels = list(ts.day_of_year[::24])
+        assert ts.period_days[labels.index(101)] == 1.0 and ts.period_days[labels.index(201)] == 1.0
+        # the lowest-PV day keeps its own PV (rescaling to the annual sum moves every PV value by one factor)
+        lowest = ts.profiles["cf_pv"].to_numpy()[ts.day_of_year == 101]
+        ratio = lowest.max() / hourly.loc[hourly["day_of_year"] == 101, "cf_pv"].max()
+        assert np.allclose(lowest, ratio * hourly.loc[hourly["day_of_year"] == 101, "cf_pv"].to_numpy(), rtol=1e-12, atol=1e-15)

@@ -73,6 +73,10 @@ class Time(StrictModel):
             "duration curve cut into the groups (distribution; distribution_minmax also keeps each profile's min and max)"
         ),
     )
+    extreme_days: list[Literal["peak_load", "lowest_pv", "highest_pv"]] = Field(
+        default_factory=lambda: ["peak_load"],
+        description="days kept as periods of their own (weight one day): peak city load, lowest / highest daily PV yield",
+    )
 
 
 class Economics(StrictModel):

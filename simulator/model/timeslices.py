@@ -105,18 +105,51 @@ of each profile kept, the other values corrected so the sum stays
 """
 
 
-def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarchical", representation: str = "medoid") -> TimeSlices:
+EXTREME_DAYS = ("peak_load", "lowest_pv", "highest_pv")
+"""Days that can be kept as periods of their own (``time.extreme_days``): the day of the
+year's highest hourly city load, and the days of the lowest and highest daily PV yield
+(sum of the PV capacity-factor columns)."""
+
+
+def extreme_day_index(hourly: pd.DataFrame, kinds: tuple[str, ...] | list[str]) -> list[int]:
+    """Calendar days (0-based) of the requested extreme kinds, in the order asked, without repeats."""
+    cols = profile_columns(hourly)
+    pv = [c for c in cols if c.startswith("cf_pv")]
+    daily_pv = hourly[pv].to_numpy(dtype=float).sum(axis=1).reshape(365, 24).sum(axis=1) if pv else None
+    out: list[int] = []
+    for kind in kinds:
+        if kind not in EXTREME_DAYS:
+            raise ValueError(f"unknown extreme day {kind!r}; expected one of {', '.join(EXTREME_DAYS)}")
+        if kind == "peak_load" and "load_city" in cols:
+            day = int(hourly["load_city"].to_numpy().argmax() // 24)
+        elif kind in ("lowest_pv", "highest_pv") and daily_pv is not None:
+            day = int(daily_pv.argmin() if kind == "lowest_pv" else daily_pv.argmax())
+        else:
+            continue  # the profile it is read from is not there
+        if day not in out:
+            out.append(day)
+    return out
+
+
+def representative_days(
+    hourly: pd.DataFrame,
+    days: int,
+    method: str = "hierarchical",
+    representation: str = "medoid",
+    extreme_days: tuple[str, ...] | list[str] = ("peak_load",),
+) -> TimeSlices:
     """Cluster the 365 days into ``days`` representative days with tsam.
 
     tsam clusters the daily profiles (all profile columns, normalised) into
-    ``days − 1`` groups; each group is represented as ``representation`` says
-    (see ``REPRESENTATIONS``; default its medoid, the member day closest to
-    all others in the same normalised space) weighted by its number of days.
-    The day of peak city load is added as its own period of
-    weight 1 (taken out of its group's weight), so peak capacity is always seen.
-    If clustering already left the peak day alone in a group, the days are
-    clustered again into ``days`` groups, so the peak keeps weight 1 and the
-    number of periods is still ``days`` (Σ weights = 8,760 h).
+    ``days − e`` groups, e the number of extreme days; each group is represented
+    as ``representation`` says (see ``REPRESENTATIONS``; default its medoid, the
+    member day closest to all others in the same normalised space) weighted by
+    its number of days. Each extreme day (``EXTREME_DAYS``; by default the day of
+    peak city load) is added as its own period of weight 1 (taken out of its
+    group's weight), so e.g. peak capacity is always seen.
+    If clustering already left m extreme days alone in their groups, the days are
+    clustered again into ``days − e + m`` groups, so each extreme day keeps weight 1
+    and the number of periods is still ``days`` (Σ weights = 8,760 h).
     A synthetic period (every representation but ``medoid``) is labelled with
     its group's medoid day in ``day_of_year``.
     """
@@ -127,15 +160,16 @@ def representative_days(hourly: pd.DataFrame, days: int, method: str = "hierarch
     cols = profile_columns(hourly)
     frame = hourly[cols].copy()
     frame.index = pd.date_range("2023-01-01", periods=len(frame), freq="h")
-    peak_day = int(hourly["load_city"].to_numpy().argmax() // 24) if "load_city" in cols and days >= 2 else None
-    n_clusters = days - 1 if peak_day is not None else days
+    extremes = np.array(extreme_day_index(hourly, extreme_days)[: days - 1], dtype=int)
+    n_clusters = days - len(extremes)
     order = _cluster_order(frame, n_clusters, method)
-    if peak_day is not None and (order == order[peak_day]).sum() == 1 and n_clusters < days:
-        # the peak day already forms a group of its own, so the other days fill only
-        # days − 2 groups: cluster again into ``days`` groups (days − 1 besides the peak)
-        order = _cluster_order(frame, days, method)
-    if peak_day is not None:  # the peak day is a group of its own
-        order = np.where(np.arange(365) == peak_day, order.max() + 1, order)
+    alone = sum(int((order == order[d]).sum() == 1) for d in extremes)
+    if alone:
+        # an extreme day already forms a group of its own, so the other days fill only
+        # n_clusters − alone groups: cluster again into n_clusters + alone groups
+        order = _cluster_order(frame, n_clusters + alone, method)
+    is_extreme = np.isin(np.arange(365), extremes)
+    order = np.where(is_extreme, order.max() + 1 + np.searchsorted(np.sort(extremes), np.arange(365)), order)
     groups = np.unique(order)  # ascending, the order tsam's representations return the groups in
     scale = frame.max().replace(0, 1.0).to_numpy()
     daily = (frame.to_numpy() / scale).reshape(365, 24 * len(cols))
@@ -219,7 +253,14 @@ def _days_as_periods(
     )
 
 
-def make_timeslices(hourly: pd.DataFrame, days: int, hours: int | None, method: str, representation: str = "medoid") -> TimeSlices:
+def make_timeslices(
+    hourly: pd.DataFrame,
+    days: int,
+    hours: int | None,
+    method: str,
+    representation: str = "medoid",
+    extreme_days: tuple[str, ...] | list[str] = ("peak_load",),
+) -> TimeSlices:
     if hours == HOURS_PER_YEAR:
         return full_year(hourly)
-    return representative_days(hourly, days, method, representation)
+    return representative_days(hourly, days, method, representation, extreme_days)

@@ -83,7 +83,7 @@ def prepare(scenario_path, overrides: dict | None = None, progress: Callable = _
     progress(
         "time slices: " + ("8760 hours" if spec.hours == 8760 else f"clustering {spec.days} representative days ({spec.representation})")
     )
-    slices = make_timeslices(hourly, spec.days, spec.hours, spec.method, spec.representation)
+    slices = make_timeslices(hourly, spec.days, spec.hours, spec.method, spec.representation, spec.extreme_days)
     t2 = time.perf_counter()
     return Prepared(scenario, inputs, slices, {"load_s": t1 - t0, "timeslices_s": t2 - t1})
 

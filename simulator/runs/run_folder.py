@@ -150,6 +150,7 @@ def manifest(outcome, command: list[str] | None = None, tables: dict | None = No
         "n_slices": prep.time.n,
         "time_clustering": None if prep.time.n >= 8760 else scenario.spec.time.method,
         "time_representation": None if prep.time.n >= 8760 else scenario.spec.time.representation,
+        "time_extreme_days": None if prep.time.n >= 8760 else list(scenario.spec.time.extreme_days),
         "representative_days": sorted({int(d) for d in prep.time.day_of_year}) if prep.time.n < 8760 else None,
         "versions": {**package_versions(), "highs": highs_version()},
         "environment": environment(),
