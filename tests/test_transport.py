@@ -85,12 +85,12 @@ def test_shore_power_moves_diesel_to_electricity(wuhan):
     d0, e0 = state()
     t.adopted[2026, "shore_power"].value = 120.0  # 16 more berths than the 104 of 2023
     d1, e1 = state()
-    # each berth: 64 tce of auxiliary diesel → 0.2 GWh; 16 berths: −1,024 tce = −0.001024 Mtce, +3.2 GWh = +0.0032 TWh
-    assert d1 - d0 == pytest.approx(-0.001024, abs=1e-12)
-    assert e1 - e0 == pytest.approx(0.0032, abs=1e-12)
+    # each berth: 6.4 tce of auxiliary diesel → 0.02 GWh; 16 berths: −102.4 tce = −0.0001024 Mtce, +0.32 GWh = +0.00032 TWh
+    assert d1 - d0 == pytest.approx(-0.0001024, abs=1e-12)
+    assert e1 - e0 == pytest.approx(0.00032, abs=1e-12)
     ind = collect_indicators(m)
     assert ind["transport.shore_power_coverage"].value(2026) == pytest.approx(100.0)
-    # 2023 baseline diesel of berths: 120 berths · 64 tce, 104 of them on shore power → 16 · 64 tce = 0.001024 Mtce left
+    # 2023 baseline diesel of berths: 120 berths · 6.4 tce, 104 of them on shore power → 16 · 6.4 tce = 0.0001024 Mtce left
     assert pyo.value(t.use_by_product[2026, "port_berths", "diesel"]) == pytest.approx(0.0)
 
 
