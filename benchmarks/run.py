@@ -326,24 +326,27 @@ def error_report(hourly: dict, end: int, days=SWEEP_DAYS, methods=SWEEP_METHODS)
     return {"years_end": end, "hourly_objective_mcny": ref_obj, "hourly_key": ref_key, "runs": rows, "sweep_wall_s": wall}
 
 
-def free_error_report(hourly: dict, days=SWEEP_DAYS, method: str = "hierarchical") -> dict:
-    """Free decisions (benchmarks/free-decisions.yaml): every key figure of 6–48 days against 8,760 h, relative errors."""
+def free_error_report(hourly: dict, days=SWEEP_DAYS, method: str = "hierarchical", representations=(None,)) -> dict:
+    """Free decisions (benchmarks/free-decisions.yaml): every key figure of each day count and representation against
+    8,760 h, relative errors. A representation is a ``time.representation`` name, optionally followed by extreme days
+    after "+" (``distribution+lowest_pv``); None is the scenario's own."""
     end = hourly["years"][-1]
-    rows, wall = _run_child(["--sweep", json.dumps({"days": list(days), "methods": [method], "end": end, "free": True})])
+    spec = {"days": list(days), "methods": [method], "representations": list(representations), "end": end, "free": True}
+    rows, wall = _run_child(["--sweep", json.dumps(spec)])
     ref = dict(hourly["key"], objective_mcny=hourly["objective_mcny"], emissions_mtco2=hourly["emissions_mtco2"])
     print(f"\nfree decisions: {method} days against 8,760 h, years 2024–{end}; relative error (%) of each figure (last year)")
     names = [k for k in ref if abs(ref[k]) > 1e-6]
-    print("  days  " + "  ".join(f"{k:>18}" for k in names))
-    print("  8760  " + "  ".join(f"{ref[k]:>18.4f}" for k in names))
+    print("  days  representation            " + "  ".join(f"{k:>18}" for k in names))
+    print("  8760  " + " " * 26 + "  ".join(f"{ref[k]:>18.4f}" for k in names))
     for r in rows:
         if "error" in r:
-            print(f"  {r['days']:>4}  failed: {r['error']}")
+            print(f"  {r['days']:>4}  {r['representation'] or '':<26}failed: {r['error']}")
             continue
         got = dict(r["key"], objective_mcny=r["objective_mcny"], emissions_mtco2=r["emissions_mtco2"])
         r["values"] = got
         r["rel_error"] = {k: (got[k] - ref[k]) / abs(ref[k]) for k in names}
         r["worst_capacity_rel_error"] = max(abs(r["rel_error"][k]) for k in names if k.endswith(("_gw", "_gwh")))
-        print(f"  {r['days']:>4}  " + "  ".join(f"{100 * r['rel_error'][k]:>+17.3f}%" for k in names))
+        print(f"  {r['days']:>4}  {r['representation']:<26}" + "  ".join(f"{100 * r['rel_error'][k]:>+17.3f}%" for k in names))
     return {"years_end": end, "method": method, "hourly": ref, "runs": rows, "sweep_wall_s": wall}
 
 
@@ -354,12 +357,23 @@ def main() -> None:
     ap.add_argument("--methods", default=None, help="comma-separated HiGHS methods to compare: " + ", ".join(METHODS))
     ap.add_argument("--no-charts", action="store_true", help="do not write the run folder's charts (timed apart otherwise)")
     ap.add_argument("--no-error", action="store_true", help="skip the time-aggregation error report")
-    ap.add_argument("--error-from", default=None, help="take the 8,760 h reference of the error report from this results.json")
+    ap.add_argument(
+        "--error-from",
+        default=None,
+        help="take the 8,760 h reference of the error report from this results.json (with --free-error: its free_hourly_3y)",
+    )
     ap.add_argument(
         "--free-error",
         action="store_true",
         help="time-aggregation error where decisions are free: the free_hourly_3y case, then 6/12/24/48 days against it",
     )
+    ap.add_argument(
+        "--representations",
+        default=None,
+        help="with --free-error: comma-separated time.representation names, each optionally +extreme days "
+        "(e.g. medoid,distribution,distribution+lowest_pv); default: the scenario's",
+    )
+    ap.add_argument("--days", default=None, help="with --free-error: comma-separated day counts (default 6,12,24,48)")
     ap.add_argument(
         "--compare-methods",
         default=None,
@@ -380,7 +394,7 @@ def main() -> None:
     names = [n for n in args.cases.split(",") if n in CASES] if args.cases else default
     methods = (args.compare_methods or args.methods or "").split(",") if (args.compare_methods or args.methods) else [None]
     if args.free_error and not args.cases:
-        names = ["free_hourly_3y"]
+        names = [] if args.error_from else ["free_hourly_3y"]  # --error-from: reuse an earlier free_hourly_3y
     info = machine()
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM; HiGHS {info['highs']}, Pyomo {info['pyomo']}")
     results: dict = {"machine": info, "created": time.strftime("%Y-%m-%d %H:%M:%S"), "cases": []}
@@ -392,9 +406,12 @@ def main() -> None:
     if results["cases"]:
         print(f"sectors: {', '.join(results['cases'][0]['sectors'])}")
     if args.free_error:
-        free = next((f for f in results["cases"] if f["case"] == "free_hourly_3y" and f.get("method_compared") in (None, "auto")), None)
+        cases = results["cases"] + (json.loads(Path(args.error_from).read_text())["cases"] if args.error_from else [])
+        free = next((f for f in cases if f["case"] == "free_hourly_3y" and f.get("method_compared") in (None, "auto")), None)
         if free is not None:
-            results["free_aggregation_error"] = free_error_report(free)
+            days = tuple(int(d) for d in args.days.split(",")) if args.days else SWEEP_DAYS
+            reps = tuple(args.representations.split(",")) if args.representations else (None,)
+            results["free_aggregation_error"] = free_error_report(free, days, representations=reps)
     elif not args.no_error:
         cases = results["cases"]
         if args.error_from:  # the 8,760 h figures of an earlier run
