@@ -424,9 +424,8 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
     col_rel = ranges[(ranges["kind"] == "relative") & (ranges["table"] != "") & (ranges["row"] == "")]
     col_rel = col_rel[["table", "column", "low", "high"]].rename(columns={"low": "col_low", "high": "col_high"})
     by_source = ranges[(ranges["kind"] == "relative") & (ranges["table"] == "")].drop_duplicates("source").set_index("source")
-    problems: list[Problem] = []
-    parts = []
-    for name in sorted(set(tables) - set(UNRANGED_TABLES)):
+    longs, widests, cited_ids = [], [], {}
+    for name in sorted(set(tables) - set(UNRANGED_TABLES)):  # each table's estimated cells, long; ranged below all at once
         frame = tables[name]
         cols = [c for c in value_columns(frame) if c not in UNRANGED_COLUMNS]
         if not cols or "source" not in frame:
@@ -435,10 +434,12 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
         ids = ids[ids.isin(estimates)]  # an unknown id is refused elsewhere
         if ids.empty:
             continue
+        cited_ids[name] = ids
         rel = by_source[["low", "high"]].reindex(ids.to_numpy()).set_axis(ids.index).assign(source=ids)
         rel = rel.dropna(subset=["low"]).assign(width=lambda r: r["high"] - r["low"]).sort_values("width", kind="mergesort")
         widest = rel.groupby(level=0).tail(1)[["low", "high", "source"]].rename(columns=lambda c: f"src_{c}")
-        long = (
+        widests.append(widest.rename_axis("row").reset_index().assign(table=name))
+        longs.append(
             frame[cols]
             .set_axis(cols, axis=1)
             .assign(row=np.arange(len(frame)), row_id=frame[frame.columns[0]].astype(str), table=name)
@@ -446,29 +447,38 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
             .melt(id_vars=["table", "row", "row_id"], var_name="column", value_name="cell_value")  # a table may have a column "value"
             .dropna(subset=["cell_value"])
             .rename(columns={"cell_value": "value"})
-            .merge(absolute, on=cell_keys, how="left")
-            .merge(cell_rel, on=cell_keys, how="left")
-            .merge(col_rel, on=["table", "column"], how="left")
-            .join(widest, on="row")
         )
-        value = long["value"].astype(float)
-        mult_low = long["cell_low"].fillna(long["col_low"]).fillna(long["src_low"])
-        mult_high = long["cell_high"].fillna(long["col_high"]).fillna(long["src_high"])
-        a, b = value * mult_low, value * mult_high
-        rel_low, rel_high = np.minimum(a, b), np.maximum(a, b)
-        fraction = long["column"].isin(UNIT_INTERVAL_COLUMNS) & (value <= 1)
-        rel_high = rel_high.where(~fraction, np.minimum(rel_high, 1.0))
-        has_abs = long["abs_low"].notna()
-        long["how"] = np.select(
-            [has_abs, long["cell_low"].notna(), long["col_low"].notna()],
-            ["absolute", "relative (cell)", "relative (column)"],
-            "relative " + long["src_source"].fillna(""),
-        )
-        long["low"] = long["abs_low"].where(has_abs, rel_low)
-        long["high"] = long["abs_high"].where(has_abs, rel_high)
+    if not longs:
+        return pd.DataFrame(columns=columns), []
+    long = (
+        pd.concat(longs, ignore_index=True)
+        .merge(absolute, on=cell_keys, how="left")
+        .merge(cell_rel, on=cell_keys, how="left")
+        .merge(col_rel, on=["table", "column"], how="left")
+        .merge(pd.concat(widests, ignore_index=True), on=["table", "row"], how="left")
+    )
+    value = long["value"].astype(float)
+    mult_low = long["cell_low"].fillna(long["col_low"]).fillna(long["src_low"])
+    mult_high = long["cell_high"].fillna(long["col_high"]).fillna(long["src_high"])
+    a, b = value * mult_low, value * mult_high
+    rel_low, rel_high = np.minimum(a, b), np.maximum(a, b)
+    fraction = long["column"].isin(UNIT_INTERVAL_COLUMNS) & (value <= 1)
+    rel_high = rel_high.where(~fraction, np.minimum(rel_high, 1.0))
+    has_abs = long["abs_low"].notna()
+    long["how"] = np.select(
+        [has_abs, long["cell_low"].notna(), long["col_low"].notna()],
+        ["absolute", "relative (cell)", "relative (column)"],
+        "relative " + long["src_source"].fillna(""),
+    )
+    long["low"] = long["abs_low"].where(has_abs, rel_low)
+    long["high"] = long["abs_high"].where(has_abs, rel_high)
+    outside = has_abs & ~((long["low"] <= value) & (value <= long["high"]))
+    unranged, beyond = long[long["low"].isna()], long[outside]
+    problems: list[Problem] = []
+    for name in sorted(set(unranged["table"]) | set(beyond["table"])):  # table by table, as they are read
         path = root / f"{name}.csv"
-        for row, group in long[long["low"].isna()].groupby("row"):
-            cited = sorted(set(ids.loc[[row]]))
+        for row, group in unranged[unranged["table"] == name].groupby("row"):
+            cited = sorted(set(cited_ids[name].loc[[row]]))
             problems.append(
                 Problem(
                     f"{path}:row {row + 1} (line {row + 2})",
@@ -477,8 +487,7 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
                     f"a relative range for its estimate source or a range for the cell in {RANGES_FILE}",
                 )
             )
-        outside = has_abs & ~((long["low"] <= value) & (value <= long["high"]))
-        for r in long[outside].itertuples(index=False):
+        for r in beyond[beyond["table"] == name].itertuples(index=False):
             problems.append(
                 Problem(
                     f"{path}:row {r.row + 1} (line {r.row + 2})",
@@ -487,8 +496,7 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
                     "a value within the range, or a range that contains it",
                 )
             )
-        parts.append(long.dropna(subset=["low"])[columns])
-    cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    cells = long.dropna(subset=["low"])[columns].reset_index(drop=True)
     return cells, problems
 
 
