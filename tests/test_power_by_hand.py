@@ -157,4 +157,6 @@ def test_a_plant_burning_an_unknown_carrier_is_refused(tiny_inputs):  # noqa: F8
     inputs = _edit(tiny_inputs, "generators", [_plant("oil", "flexible", 1.0, heat_rate=0.3, fuel="oil")])
     with pytest.raises(DataError) as err:
         build_model(_scenario(), inputs, _slices())
-    assert "generators" in str(err.value) and "not a carrier" in str(err.value)
+    (problem,) = err.value.problems
+    assert "generators.csv" in str(problem.where) and problem.field == "fuel"
+    assert problem.what.startswith("not a carrier of carriers.csv") and problem.expected == "a carrier id"
