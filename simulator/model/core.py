@@ -13,7 +13,7 @@ with δ_y = (1 + r)^−(y − base year), the present value at the base year.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo  # the components only: pyomo.environ also loads every solver and transformation plugin (~0.3 CPU-s a run)
 
 from simulator.model import targets as targets_mod
 from simulator.model.targets import Indicator

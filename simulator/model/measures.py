@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 #: columns of the deployment table (measures_<sector>.csv)
 DEPLOYMENT_COLUMNS = ["measure", "product", "unit", "existing", "potential", "max_rate_per_yr", "first_year"]

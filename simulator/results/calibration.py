@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.errors import DataError, Problem
 from simulator.intake.inputs import Inputs, apply_overrides

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 #: a dual smaller than this (M CNY per unit, present value) is not binding
 BINDING_TOLERANCE = 1e-7

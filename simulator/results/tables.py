@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.model.measures import MEASURE_COLUMNS
 from simulator.model.targets import shadow_price, shortfall_in_units

@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.errors import DataError, Problem
 from simulator.intake.sector_settings import BuildingsSettings as Settings

@@ -41,7 +41,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.errors import DataError, Problem
 from simulator.model.measures import add_measures, check_catalogue

@@ -14,7 +14,7 @@ It has no measures and no cost.
 from __future__ import annotations
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.errors import DataError, Problem
 from simulator.intake.sector_settings import OtherSettings as Settings  # noqa: F401 (the sector's schema, part of its contract)

@@ -26,7 +26,7 @@ processed, 吨原油加工能耗) and ``petrochemicals.ethylene_intensity``
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.intake.sector_settings import PetrochemicalsSettings as Settings
 from simulator.model.targets import Indicator

@@ -46,7 +46,7 @@ import math
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.intake.sector_settings import PowerSettings as Settings
 from simulator.model.measures import crf

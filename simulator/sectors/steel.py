@@ -19,7 +19,7 @@ all carriers in tce with electricity at the scenario's calorific factor
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.intake.sector_settings import SteelSettings as Settings
 from simulator.model.targets import Indicator

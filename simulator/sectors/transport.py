@@ -40,7 +40,7 @@ upgraded, those standing in the base year included (thousand).
 from __future__ import annotations
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from simulator.errors import DataError, Problem
 from simulator.intake.sector_settings import TransportSettings as Settings  # noqa: F401 (the sector's schema, part of its contract)
