@@ -160,3 +160,20 @@ def test_a_plant_burning_an_unknown_carrier_is_refused(tiny_inputs):  # noqa: F8
     (problem,) = err.value.problems
     assert "generators.csv" in str(problem.where) and problem.field == "fuel"
     assert problem.what.startswith("not a carrier of carriers.csv") and problem.expected == "a carrier id"
+
+
+def test_storage_energy_capex_other_than_one(tiny_inputs):  # noqa: F811
+    """Storage energy at 0.8 CNY/Wh (the tiny case's 1.0 could not tell ·capex from /capex): 800 M CNY/GWh overnight,
+    annuity 80 M CNY/GWh/yr at CRF(0, 10) = 0.1. The night route per GW charged costs 100 + 50 + 0.9·80 = 222
+    < 354.78, so the plan stays: PV 1 + 1/0.81, storage 1/0.81 GW and 1/0.9 GWh.
+    Objective 100·2.2345679 + 50·1.2345679 + 80·1.1111111 = 223.45679 + 61.72840 + 88.88889 = 374.0740741 M CNY;
+    overnight investment in storage energy 800·1.1111111 = 888.8888889 M CNY.
+    """
+    inputs = _edit(tiny_inputs, "storage", capex_energy_cny_per_wh=0.8)
+    m = build_model(_scenario(), inputs, _slices())
+    result = solve(m, Solver())
+    assert pyo.value(m.power.storage_energy[2024, "battery"]) == pytest.approx(1 / 0.9)
+    assert pyo.value(m.power.cost_storage[2024]) == pytest.approx(50 / 0.81 + 80 / 0.9)
+    assert result.objective == pytest.approx(374.0740741)
+    inv = investment_table(m).set_index("item")
+    assert inv.at["storage_battery_energy", "investment_mcny"] == pytest.approx(800 / 0.9)
