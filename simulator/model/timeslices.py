@@ -7,11 +7,19 @@ period of 8,760 slices. ``next_slice[s]`` is the slice after ``s`` in its
 period, wrapping around.
 
 Representative days are chosen by clustering the 365 daily profiles with
-tsam (hierarchical clustering on all profile columns, medoid days, the day of
-peak city load kept as its own period of weight one day). Profiles on the chosen days are
-rescaled so that their weighted annual sums equal the 8,760-hour sums
-(annual energy of each load shape and full-load hours of each PV class are
-preserved).
+tsam (``time.method``: hierarchical clustering by default, on all profile
+columns), each group represented as ``time.representation`` says (medoid days
+by default; the group mean, its own duration curve, or the year's duration
+curve cut into the groups: ``REPRESENTATIONS``), with the extreme days of
+``time.extreme_days`` (the day of peak city load by default) kept as periods
+of weight one day. Profiles on the chosen days are rescaled so that their
+weighted annual sums equal the 8,760-hour sums (annual energy of each load
+shape and full-load hours of each PV class are preserved).
+
+Storage is cyclic within each representative day: a day's charge equals its
+discharge plus losses, so representative days cannot carry energy from one
+day to another (a sunny day's surplus to the next cloudy day). Only the
+8,760-hour chronology (one cyclic period of a year) can.
 """
 
 from __future__ import annotations
