@@ -63,11 +63,11 @@ class Years(StrictModel):
 class Time(StrictModel):
     """Time slices: ``days`` representative days (clustered), or ``hours: 8760``."""
 
-    days: int = Field(12, ge=1, le=365, description="representative days")
+    days: int = Field(36, ge=1, le=365, description="representative days (36: benchmarks/README.md, free decisions)")
     hours: Literal[24, 8760] | None = Field(None, description="8760 = full chronology (overrides days)")
     method: Literal["hierarchical", "k_means", "k_medoids"] = "hierarchical"
     representation: Literal["medoid", "mean", "duration", "distribution", "distribution_minmax"] = Field(
-        "medoid",
+        "distribution",
         description=(
             "how each group of days is represented: its medoid day, its mean, its own duration curve, or the year's "
             "duration curve cut into the groups (distribution; distribution_minmax also keeps each profile's min and max)"
