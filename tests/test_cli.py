@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import SCENARIOS, small_wuhan, write_scenario
 from typer.testing import CliRunner
 
@@ -28,6 +30,11 @@ def test_run_reference_on_two_days_writes_a_complete_run(tmp_path):
     for name in ["manifest.json", "scenario.yaml", "scorecard.csv", "capacity.csv", "dispatch.csv", "costs.csv"]:
         assert (run / name).is_file(), name
     assert not list((tmp_path / "reference").glob(".*partial"))
+    # the time slices are recorded as the scenario's defaults chose them: 2 days × 24 h
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert manifest["n_slices"] == 48
+    assert (manifest["time_clustering"], manifest["time_representation"]) == ("hierarchical", "distribution")
+    assert manifest["time_extreme_days"] == ["peak_load"]
 
 
 def test_bad_field_exits_2_with_location(scenario_dir, tmp_path):
