@@ -14,7 +14,7 @@ from test_core_by_hand import COAL, ELECTRICITY, _edit, _scenario
 from test_tiny_storage import SRC, _slices, tiny_inputs  # noqa: F401 (tiny_inputs is a fixture)
 
 from simulator.errors import DataError
-from simulator.intake.scenario import Solver
+from simulator.intake.scenario import Solver, scenario_from_dict
 from simulator.model.core import build_model
 from simulator.results.tables import investment_table
 from simulator.solve.highs import solve
@@ -177,3 +177,23 @@ def test_storage_energy_capex_other_than_one(tiny_inputs):  # noqa: F811
     assert result.objective == pytest.approx(374.0740741)
     inv = investment_table(m).set_index("item")
     assert inv.at["storage_battery_energy", "investment_mcny"] == pytest.approx(800 / 0.9)
+
+
+def test_a_soft_target_penalty_enters_the_objective(tiny_inputs):  # noqa: F811
+    """PV ≥ 3 GW, soft at 50 M CNY per GW short (< 100, the annuity of a GW of PV beyond 2.2345679 that only
+    curtails): the plan stays, 3 − 2.2345679 = 0.7654321 GW short, objective 396.2962963 + 50·0.7654321
+    = 434.5679012 M CNY."""
+    target = {"id": "pv", "indicator": "power.pv_capacity", "year": 2024, "value": 3.0, "mode": "soft", "penalty_mcny_per_unit": 50.0}
+    scenario = scenario_from_dict(
+        {
+            "name": "tiny",
+            "years": {"base": 2023, "start": 2024, "end": 2024},
+            "economics": {"discount_rate": 0.0},
+            "sectors": {"power": {}},
+            "targets": [target],
+        }
+    )
+    m = build_model(scenario, tiny_inputs, _slices())
+    result = solve(m, Solver())
+    assert pyo.value(m.targets.shortfall["pv"]) == pytest.approx(3 - (1 + 1 / 0.81))
+    assert result.objective == pytest.approx(434.5679012)
