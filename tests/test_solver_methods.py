@@ -79,3 +79,32 @@ def test_hipo_with_crossover_gives_the_basic_optimum_and_exact_duals():
     res = solve(m, Solver(method="hipo", presolve="off"))
     _assert_hand_solution(m, res)
     assert [a["method"] for a in res.attempts] == ["hipo"]
+
+
+def test_a_failed_warm_start_is_solved_again_from_scratch(monkeypatch):
+    """A reused LP whose warm dual simplex stops without an optimal plan is passed afresh and solved cold.
+
+    First LP: the hand case above (x = 6, y = 4, cost 24). Second LP, same
+    structure: the costs swapped, x at 3 and y at 2 CNY/unit, so y now covers
+    the whole demand: x = 0, y = 10, cost 2·10 = 20; the demand row's dual is
+    2 and the limit on x is slack (dual 0). Starting from the first optimal
+    basis this takes at least one simplex iteration; with the warm attempt's
+    iteration cap at 0 it stops ("Iteration limit reached"), and the cold
+    dual simplex that follows finds the optimum.
+    """
+    monkeypatch.setattr(highs, "CLEANUP_MIN_ITERATIONS", 0)
+    monkeypatch.setattr(highs, "CLEANUP_ITERATIONS_PER_ROW", 0)
+    warm = highs.WarmStart()
+    first = _lp()
+    _assert_hand_solution(first, solve(first, Solver(method="simplex", presolve="off"), warm=warm))
+    second = _lp()
+    second.total_cost.set_value(3 * second.x + 2 * second.y)
+    res = solve(second, Solver(method="simplex", presolve="off"), warm=warm)
+    assert res.options["reused_lp"] is True
+    assert [(a["method"], a["warm_start"]) for a in res.attempts] == [("simplex", True), ("simplex", False)]
+    assert res.attempts[0]["status"] != "Optimal" and res.attempts[1]["status"] == "Optimal"
+    assert res.objective == pytest.approx(20.0, abs=1e-9)
+    assert second.x.value == pytest.approx(0.0, abs=1e-9)
+    assert second.y.value == pytest.approx(10.0, abs=1e-9)
+    assert res.duals[second.demand_met] == pytest.approx(2.0, abs=1e-9)
+    assert res.duals[second.cheap_supply_limit] == pytest.approx(0.0, abs=1e-9)

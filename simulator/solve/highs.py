@@ -312,7 +312,9 @@ def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | No
 
     With ``warm`` (:class:`WarmStart`), an LP of the structure it holds is
     updated in place and solved by dual simplex from the previous basis
-    (``options["reused_lp"]`` is then true); any other LP is passed afresh and
+    (``options["reused_lp"]`` is then true; that attempt has ``warm_start``
+    true); if that attempt ends without an optimal plan, the LP is passed
+    afresh and the usual chain follows. Any other LP is passed afresh and
     kept in ``warm`` for the next call.
     """
     t0 = time.perf_counter()
@@ -328,7 +330,10 @@ def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | No
         if warm.highs is not None and signature == warm.signature:
             h, reused = warm.highs, True
             _update_in_place(h, warm.arrays, arrays)
-            chain = ["simplex"]
+            # dual simplex from the previous basis first; if it ends without an optimal plan
+            # (a data-range sweep met HiGHS status "Unknown" there), the LP is passed afresh
+            # and the usual chain solves it from scratch
+            chain = ["simplex", *chain]
             warm.reused += 1
         else:
             warm.highs, warm.signature = new_highs(), signature
@@ -350,9 +355,12 @@ def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | No
         options = highs_options(solver, n_rows, method)
         options["time_limit"] = max(deadline - time.perf_counter(), 1e-3)
         has_next = k + 1 < len(chain)
-        if has_next and method in ("ipx", "hipo"):
+        warm_attempt = reused and k == 0
+        if has_next and (method in ("ipx", "hipo") or warm_attempt):
             options["simplex_iteration_limit"] = int(max(CLEANUP_MIN_ITERATIONS, CLEANUP_ITERATIONS_PER_ROW * n_rows))
-        if k:
+        if k == 1 and reused:
+            h.passModel(compiled.lp)  # the warm attempt failed: the LP afresh, without its basis
+        elif k:
             h.clearSolver()
         for key in ("simplex_iteration_limit", "ipm_iteration_limit"):  # an earlier attempt's limits do not carry over
             h.setOptionValue(key, options.get(key, _NO_LIMIT))
@@ -369,6 +377,7 @@ def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | No
         attempts.append(
             {
                 "method": method,
+                "warm_start": warm_attempt,
                 "status": status_text,
                 "seconds": round(time.perf_counter() - ta, 3),
                 "iterations": its,
