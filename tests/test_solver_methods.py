@@ -41,7 +41,7 @@ def _assert_hand_solution(m, res):
 
 
 def test_auto_chain_by_lp_size():
-    assert method_chain("auto", 7_000) == ["simplex"]
+    assert method_chain("auto", 7_000) == ["simplex", "ipx"]  # IPX only if dual simplex ends unproven
     assert method_chain("auto", highs.AUTO_IPM_ROWS) == ["ipx", "simplex"]
     assert method_chain("auto", highs.AUTO_HIPO_ROWS - 1) == ["ipx", "simplex"]
     assert method_chain("auto", 210_000) == ["hipo", "ipx", "simplex"]
@@ -108,3 +108,33 @@ def test_a_failed_warm_start_is_solved_again_from_scratch(monkeypatch):
     assert second.y.value == pytest.approx(10.0, abs=1e-9)
     assert res.duals[second.demand_met] == pytest.approx(2.0, abs=1e-9)
     assert res.duals[second.cheap_supply_limit] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_unproven_dual_simplex_hands_over_to_ipx_on_a_small_lp(monkeypatch):
+    """auto below 40,000 rows: dual simplex stopped unproven (here an iteration limit of 0) → IPX + crossover: the hand optimum."""
+    real = highs.highs_options
+
+    def stop_simplex(solver, n_rows=0, method=None):
+        options = real(solver, n_rows, method)
+        if method == "simplex":
+            options["simplex_iteration_limit"] = 0
+        return options
+
+    monkeypatch.setattr(highs, "highs_options", stop_simplex)
+    m = _lp()
+    res = solve(m, Solver(method="auto", presolve="off"))
+    _assert_hand_solution(m, res)
+    assert [a["method"] for a in res.attempts] == ["simplex", "ipx"]
+    assert res.attempts[0]["status"] != "Optimal"
+    assert res.fallbacks[0].startswith("simplex ended")
+
+
+def test_dual_simplex_infeasibility_is_final():
+    """x + y ≥ 10 with x ≤ 6 and y ≤ 3 cannot hold (at most 9): dual simplex proves it; IPX is not tried."""
+    from simulator.errors import InfeasibleError
+
+    m = _lp()
+    m.y.setub(3)
+    with pytest.raises(InfeasibleError) as caught:
+        solve(m, Solver(method="auto", presolve="off"))
+    assert [a["method"] for a in caught.value.diagnosis.attempts] == ["simplex"]
