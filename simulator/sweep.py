@@ -955,9 +955,11 @@ def robustness_figure(frame: pd.DataFrame, L: Labels | None = None):
     fig = Figure(figsize=(8, 0.5 * len(frame) + 1.5), layout="constrained")
     ax = fig.subplots()
     labels = [L.fill("sweep:target year", target=L(r.target), year=r.year) for r in frame.itertuples(index=False)]
-    ax.barh(labels, 100 * frame["met_share"].fillna(0), color="#4c72b0")
+    shares = 100 * frame["met_share"].fillna(0)
+    bars = ax.barh(labels, shares, color="#4c72b0")
+    ax.bar_label(bars, labels=[f"{v:.0f} %" for v in shares], padding=2, fontsize=8)  # a 0 % bar is otherwise invisible
     ax.axvline(90, color="#c44e52", linestyle="--", linewidth=1, label="90 %")
-    ax.set_xlim(0, 100)
+    ax.set_xlim(0, 108)
     ax.set_xlabel(L("sweep:met share"))
     ax.invert_yaxis()
     ax.legend(loc="lower right")
