@@ -60,16 +60,35 @@ def test_carriers_read_from_two_files_equal_the_one_file_layout(data, tmp_path):
     assert split.at["electricity", "mtce_per_unit"] == 0.1229 and split.at["electricity", "price_mcny_per_unit"] == 0.0
 
 
-def test_carrier_without_a_price_is_located_in_carriers_csv(data):
-    _drop_row(data / "carrier_prices.csv", "carrier", "hydrogen")
-    text = _problems(data)
-    assert "carriers.csv:row 10 (line 11): carrier: 'hydrogen' has no row in carrier_prices.csv" in text
-
-
-def test_price_of_an_unknown_carrier_is_located_in_carrier_prices_csv(data):
-    _drop_row(data / "carriers.csv", "carrier", "coke")
-    text = _problems(data)
-    assert "carrier_prices.csv:row 3 (line 4): carrier: 'coke' has no row in carriers.csv" in text
+@pytest.mark.parametrize(
+    ("dropped_from", "key", "row_id", "expected"),
+    [
+        # a carrier without a price is located in carriers.csv, a price of an unknown carrier in carrier_prices.csv
+        (
+            "carrier_prices.csv",
+            "carrier",
+            "hydrogen",
+            "carriers.csv:row 10 (line 11): carrier: 'hydrogen' has no row in carrier_prices.csv",
+        ),
+        ("carriers.csv", "carrier", "coke", "carrier_prices.csv:row 3 (line 4): carrier: 'coke' has no row in carriers.csv"),
+        # a measure without technology, and a technology without deployment, each located in the file that has it
+        (
+            "technologies_transport.csv",
+            "measure",
+            "shore_power",
+            "measures_transport.csv:row 8 (line 9): measure: 'shore_power' has no row in technologies_transport.csv",
+        ),
+        (
+            "measures_steel.csv",
+            "measure",
+            "motors_drives",
+            "technologies_steel.csv:row 4 (line 5): measure: 'motors_drives' has no row in measures_steel.csv",
+        ),
+    ],
+)
+def test_id_in_one_half_only_is_located_in_the_file_that_has_it(data, dropped_from, key, row_id, expected):
+    _drop_row(data / dropped_from, key, row_id)
+    assert expected in _problems(data)
 
 
 def test_bad_price_is_located_in_carrier_prices_csv(data):
@@ -155,18 +174,6 @@ def test_bad_renewable_heat_is_located_in_the_technology_file(data):
     with pytest.raises(DataError) as err:
         buildings._tables(inputs, list(carriers(inputs).index), list(inputs.tables["pv_classes"]["pv_class"]))
     assert "technologies_buildings.csv:row 11 (line 12): renewable_heat_mtce_per_unit: must be ≥ 0" in str(err.value)
-
-
-def test_measure_without_technology_is_refused_with_its_location(data):
-    _drop_row(data / "technologies_transport.csv", "measure", "shore_power")
-    text = _problems(data)
-    assert "measures_transport.csv:row 8 (line 9): measure: 'shore_power' has no row in technologies_transport.csv" in text
-
-
-def test_technology_without_deployment_is_refused_with_its_location(data):
-    _drop_row(data / "measures_steel.csv", "measure", "motors_drives")
-    text = _problems(data)
-    assert "technologies_steel.csv:row 4 (line 5): measure: 'motors_drives' has no row in measures_steel.csv" in text
 
 
 def test_unit_differing_between_the_two_files_is_refused(data):
