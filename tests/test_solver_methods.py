@@ -138,3 +138,31 @@ def test_dual_simplex_infeasibility_is_final():
     with pytest.raises(InfeasibleError) as caught:
         solve(m, Solver(method="auto", presolve="off"))
     assert [a["method"] for a in caught.value.diagnosis.attempts] == ["simplex"]
+
+
+def test_a_reused_lp_of_the_same_pattern_is_solved_for_the_new_model_whatever_its_names():
+    """The held LP is reused by pattern, not by name: the new model's numbers and its own variables count.
+
+    Second model, other names, same pattern (two columns, rows "sum ≥ d" and
+    "first ≤ cap"): ``a`` at 5 CNY/unit with at most 7, ``b`` at 1 CNY/unit,
+    demand 9: b alone is cheapest, b = 9, a = 0, cost 9; the demand row's
+    dual is 1 (b's cost) and the cap on a is slack (dual 0). The hand case's
+    x = 6, y = 4 must not leak into it.
+    """
+    warm = highs.WarmStart()
+    first = _lp()
+    _assert_hand_solution(first, solve(first, Solver(method="simplex", presolve="off"), warm=warm))
+    m = pyo.ConcreteModel()
+    m.a = pyo.Var(bounds=(0, None))
+    m.b = pyo.Var(bounds=(0, None))
+    m.enough = pyo.Constraint(expr=m.a + m.b >= 9)
+    m.a_cap = pyo.Constraint(expr=m.a <= 7)
+    m.total_cost = pyo.Objective(expr=5 * m.a + 1 * m.b)  # solve() reads the objective by this name
+    res = solve(m, Solver(method="simplex", presolve="off"), warm=warm)
+    assert res.options["reused_lp"] is True and warm.reused == 1
+    assert res.objective == pytest.approx(9.0, abs=1e-9)
+    assert m.a.value == pytest.approx(0.0, abs=1e-9)
+    assert m.b.value == pytest.approx(9.0, abs=1e-9)
+    assert res.duals[m.enough] == pytest.approx(1.0, abs=1e-9)
+    assert res.duals[m.a_cap] == pytest.approx(0.0, abs=1e-9)
+    assert first.x.value == pytest.approx(6.0, abs=1e-9)  # the first model's solution is left alone

@@ -252,14 +252,19 @@ class WarmStart:
 
 
 def _signature(compiled: CompiledLP) -> str:
-    """Rows, columns and sparsity pattern of an LP (names included): equal signatures, same structure."""
+    """Rows, columns and sparsity pattern of an LP: equal signatures, same structure.
+
+    Names are not part of it: when the counts and the pattern agree,
+    :func:`_update_in_place` writes every cost, bound and matrix value of the
+    new LP into the held one, which is then that LP number for number (and
+    the solution is read back through the new LP's own rows and columns).
+    Building the 20,000-odd Pyomo names of a 36-day LP took about 1 s a variant.
+    """
     lp = compiled.lp
     digest = hashlib.sha256()
     digest.update(f"{lp.num_row_}x{lp.num_col_}".encode())
     digest.update(np.asarray(lp.a_matrix_.start_, dtype=np.int64).tobytes())
     digest.update(np.asarray(lp.a_matrix_.index_, dtype=np.int64).tobytes())
-    digest.update("\n".join(v.name for v in compiled.repn.columns).encode())
-    digest.update("\n".join(c.name for c, _ in compiled.repn.rows).encode())
     return digest.hexdigest()
 
 
