@@ -49,6 +49,7 @@ import pandas as pd
 import pyomo.core as pyo
 
 from simulator.intake.sector_settings import PowerSettings as Settings
+from simulator.model.matrix import LinearTerms, matrix_rows, var_grid
 from simulator.model.measures import crf
 from simulator.model.targets import Indicator
 from simulator.sectors.common import attach_contract, carriers
@@ -335,36 +336,48 @@ def _storage_duration(b, model, st):
 
 
 def _storage_within_capacity(b, model):
-    """charge_within_power, discharge_within_power[y,s,r]: flow ≤ storage_power[y,r] (GW);
-    soc_within_energy[y,s,r]: state_of_charge ≤ storage_energy[y,r] (GWh).
+    """charge_within_power, discharge_within_power[y,s,r]: flow[y,s,r] − storage_power[y,r] ≤ 0 (GW);
+    soc_within_energy[y,s,r]: state_of_charge[y,s,r] − storage_energy[y,r] ≤ 0 (GWh). Matrix blocks over (year, slice, technology).
     """
-    b.charge_within_power = pyo.Constraint(model.Y, model.S, b.R, rule=lambda bb, y, s, r: bb.charge[y, s, r] <= bb.storage_power[y, r])
-    b.discharge_within_power = pyo.Constraint(
-        model.Y, model.S, b.R, rule=lambda bb, y, s, r: bb.discharge[y, s, r] <= bb.storage_power[y, r]
-    )
-    b.soc_within_energy = pyo.Constraint(
-        model.Y, model.S, b.R, rule=lambda bb, y, s, r: bb.state_of_charge[y, s, r] <= bb.storage_energy[y, r]
-    )
+    ny, ns, nr = len(model.Y), model.time.n, len(b.R)
+    n = ny * ns * nr
+    keys = [(y, s, r) for y in model.Y for s in range(ns) for r in b.R]
+    at = np.arange(n).reshape(ny, ns, nr)
+    power = var_grid(b.storage_power, ny, nr)[:, None, :]
+    energy = var_grid(b.storage_energy, ny, nr)[:, None, :]
+
+    def within(flow, capacity, doc):
+        terms = LinearTerms.of(at, var_grid(flow, ny, ns, nr), 1.0, n) + LinearTerms.of(at, capacity, -1.0, n)
+        return matrix_rows(keys, terms, upper=0.0, doc=doc)
+
+    b.charge_within_power = within(b.charge, power, "charge[y,s,r] ≤ storage_power[y,r], GW")
+    b.discharge_within_power = within(b.discharge, power, "discharge[y,s,r] ≤ storage_power[y,r], GW")
+    b.soc_within_energy = within(b.state_of_charge, energy, "state_of_charge[y,s,r] ≤ storage_energy[y,r], GWh")
 
 
 def _storage_state_of_charge(b, model, st, time):
     """storage_state_of_charge[y,s,r]: soc[y,next(s),r] = soc[y,s,r] + η_c·charge[y,s,r] − discharge[y,s,r]/η_d   (GWh).
 
     One slice is one hour, so a flow of P GW moves P GWh. Cyclic within each
-    representative day, or over the year at 8,760 h.
+    representative day, or over the year at 8,760 h. A matrix block over
+    (year, slice, technology), each row held as
+    soc[y,next(s),r] − soc[y,s,r] − η_c·charge[y,s,r] + discharge[y,s,r]/η_d = 0.
     """
-    eta_c = st["charge_efficiency"].astype(float).to_dict()
-    inv_d = (1.0 / st["discharge_efficiency"].astype(float)).to_dict()
-    nxt = [int(v) for v in time.next_slice]
-    b.storage_state_of_charge = pyo.Constraint(
-        model.Y,
-        model.S,
-        b.R,
-        rule=lambda bb, y, s, r: (
-            bb.state_of_charge[y, nxt[s], r]
-            == bb.state_of_charge[y, s, r] + eta_c[r] * bb.charge[y, s, r] - inv_d[r] * bb.discharge[y, s, r]
-        ),
+    ny, ns, nr = len(model.Y), time.n, len(b.R)
+    n = ny * ns * nr
+    eta_c = st["charge_efficiency"].astype(float).to_numpy()
+    inv_d = (1.0 / st["discharge_efficiency"].astype(float)).to_numpy()
+    nxt = np.asarray(time.next_slice, dtype=np.int64)
+    at = np.arange(n).reshape(ny, ns, nr)
+    soc = var_grid(b.state_of_charge, ny, ns, nr)
+    terms = (
+        LinearTerms.of(at, soc[:, nxt, :], 1.0, n)
+        + LinearTerms.of(at, soc, -1.0, n)
+        + LinearTerms.of(at, var_grid(b.charge, ny, ns, nr), -eta_c, n)
+        + LinearTerms.of(at, var_grid(b.discharge, ny, ns, nr), inv_d, n)
     )
+    keys = [(y, s, r) for y in model.Y for s in range(ns) for r in b.R]
+    b.storage_state_of_charge = matrix_rows(keys, terms, lower=0.0, upper=0.0, doc="state of charge carried from slice to slice, GWh")
 
 
 def _fixed_output(fixed, time) -> np.ndarray:
@@ -459,11 +472,22 @@ def _import_expansion(b, model, imp, fixed):
 
 
 def _import_within_capacity(b, model):
-    """import_within_capacity[y,s,i] (i with a capacity decision): imported[y,s,i] ≤ availability_i[s] · import_capacity[y,i]   (GW)."""
-    avail = {i: [float(v) for v in b.import_availability[i]] for i in b.IC}
-    b.import_within_capacity = pyo.Constraint(
-        model.Y, model.S, b.IC, rule=lambda bb, y, s, i: bb.imported[y, s, i] <= avail[i][s] * bb.import_capacity[y, i]
-    )
+    """import_within_capacity[y,s,i] (i with a capacity decision): imported[y,s,i] − availability_i[s] · import_capacity[y,i] ≤ 0   (GW).
+
+    A matrix block over (year, slice, channel).
+    """
+    ny, ns = len(model.Y), model.time.n
+    channels = list(b.I)
+    chosen = [channels.index(i) for i in b.IC]
+    nc = len(chosen)
+    n = ny * ns * nc
+    avail = np.column_stack([np.asarray(b.import_availability[i], dtype=float) for i in b.IC]) if nc else np.zeros((ns, 0))
+    at = np.arange(n).reshape(ny, ns, nc)
+    imported = var_grid(b.imported, ny, ns, len(channels))[:, :, chosen]
+    capacity = var_grid(b.import_capacity, ny, len(channels))[:, None, chosen]
+    terms = LinearTerms.of(at, imported, 1.0, n) + LinearTerms.of(at, capacity, -avail[None, :, :], n)
+    keys = [(y, s, i) for y in model.Y for s in range(ns) for i in b.IC]
+    b.import_within_capacity = matrix_rows(keys, terms, upper=0.0, doc="imports within the available contracted or built capacity, GW")
 
 
 def _import_within_annual_limit(b, model, imp):
@@ -495,9 +519,17 @@ def _curtailment(b, model, settings):
         rule=lambda bb, y, s: sum(c * bb.pv_capacity[y, k] for c, k in terms[s]) + fixed_total[row[y]][s],
         doc="PV and fixed renewable-or-must-run output available, GW",
     )
-    b.curtailment_within_renewables = pyo.Constraint(
-        model.Y, model.S, rule=lambda bb, y, s: bb.curtailment[y, s] <= bb.renewable_available[y, s]
+    # the row curtailment[y,s] − Σ_k cf[s,k]·pv_capacity[y,k] ≤ fixed_total[y,s], a matrix block over (year, slice)
+    ny, ns, nk = len(years), model.time.n, len(kk)
+    n = ny * ns
+    at = np.arange(n).reshape(ny, ns)
+    pv_capacity = var_grid(b.pv_capacity, ny, nk)[:, None, :]
+    terms = LinearTerms.of(at, var_grid(b.curtailment, ny, ns), 1.0, n) + LinearTerms.of(
+        at[:, :, None], pv_capacity, -np.asarray(b.pv_cf_values, dtype=float)[None, :, :], n
     )
+    terms.constant = -np.asarray(fixed_total, dtype=float).reshape(n)
+    keys = [(y, s) for y in years for s in range(ns)]
+    b.curtailment_within_renewables = matrix_rows(keys, terms, upper=0.0, doc="curtailment within the PV and fixed output available, GW")
 
 
 def _supply(b, model):

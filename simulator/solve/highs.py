@@ -28,9 +28,11 @@ import highspy
 import numpy as np
 import pyomo.core as pyo
 from pyomo.common.collections import ComponentMap
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from pyomo.common.errors import InfeasibleConstraintException
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, LinearStandardFormInfo, RowEntry
 
 from simulator.errors import InfeasibleError, SolveError
+from simulator.model.matrix import is_matrix_rows
 
 INF = highspy.kHighsInf
 _NO_LIMIT = 2_147_483_647  # HiGHS's default iteration limits (kHighsIInf)
@@ -189,9 +191,102 @@ class CompiledLP:
     lp: object
 
 
+def _matrix_families(model) -> list:
+    """The active matrix-block constraint families of ``model`` (``simulator.model.matrix.MatrixRows``)."""
+    return [c for c in model.component_objects(pyo.Constraint, active=True, descend_into=True) if is_matrix_rows(c)]
+
+
+def _append_matrix_rows(repn, families: list):
+    """``repn`` (the standard form of the rest of the model) with the rows of the matrix ``families`` appended.
+
+    Each family's columns are mapped to the compiler's columns; a variable that
+    appears only in matrix rows becomes a new column with its bounds; a fixed
+    variable moves to the right-hand side (as the compiler does). Rows are in
+    mixed form like the compiler's: an equality is one row (sense 0), an upper
+    bound one row (sense 1), a lower bound one row (sense −1), a range two rows.
+    A row left without variables is dropped if its bounds hold, else the LP is
+    refused (``InfeasibleConstraintException``, as the compiler does).
+    """
+    from scipy import sparse
+
+    columns = list(repn.columns)
+    column_of = {id(v): j for j, v in enumerate(columns)}
+    blocks, rhs_parts, rows = [], [], []
+    for family in families:
+        x = family._x
+        n_rows = len(family._keys)
+        block = sparse.csr_array((family._A_data, family._A_indices, family._A_indptr), shape=(n_rows, len(x)))
+        lower, upper = family.lower_array, family.upper_array
+        fixed = np.fromiter((v.fixed for v in x), dtype=bool, count=len(x))
+        if fixed.any():
+            values = np.array([float(v.value) if f else 0.0 for v, f in zip(x, fixed, strict=True)])
+            shift = block @ values
+            lower, upper = lower - shift, upper - shift
+            block = block[:, ~fixed]
+            x = [v for v, f in zip(x, fixed, strict=True) if not f]
+        position = np.empty(len(x), dtype=np.int64)
+        for j, v in enumerate(x):
+            col = column_of.get(id(v))
+            if col is None:
+                col = column_of[id(v)] = len(columns)
+                columns.append(v)
+            position[j] = col
+        block = block.tocoo()
+        counts = np.diff(block.tocsr().indptr)
+        empty = counts == 0
+        if empty.any():
+            bad = np.flatnonzero(empty & ((lower > 0.0) | (upper < 0.0)))
+            if len(bad):
+                raise InfeasibleConstraintException(
+                    f"model contains a trivially infeasible constraint, '{family[family._keys[bad[0]]].name}'"
+                )
+        equal = (lower == upper) & ~empty
+        has_upper = np.isfinite(upper) & ~equal & ~empty
+        has_lower = np.isfinite(lower) & ~equal & ~empty
+        # one entry per LP row: (family row, sense), in family order, the upper-bound row before the lower-bound row
+        row = np.concatenate([np.flatnonzero(equal), np.flatnonzero(has_upper), np.flatnonzero(has_lower)])
+        sense = np.concatenate([np.zeros(equal.sum(), int), np.ones(has_upper.sum(), int), -np.ones(has_lower.sum(), int)])
+        order = np.lexsort((-sense, row))
+        row, sense = row[order], sense[order]
+        # LP row r takes family row row[r]: select rows by a 0/1 matrix (rows repeat for a range)
+        pick = sparse.csr_array((np.ones(len(row)), (np.arange(len(row)), row)), shape=(len(row), n_rows))
+        placed = sparse.csr_array((block.data, (block.row, position[block.col])), shape=(n_rows, len(columns)))
+        blocks.append((pick @ placed).tocoo())  # columns so far; widened to the final column count below
+        rhs_parts.append(np.where(sense == -1, lower[row], upper[row]))
+        data = family._data
+        rows.extend(RowEntry(data[k], int(s)) for k, s in zip(row.tolist(), sense.tolist(), strict=True))
+    n_cols = len(columns)
+
+    def widen(matrix):
+        matrix = sparse.csc_array(matrix)
+        indptr = np.concatenate([matrix.indptr, np.full(n_cols - matrix.shape[1], matrix.indptr[-1])])
+        return sparse.csc_array((matrix.data, matrix.indices, indptr), shape=(matrix.shape[0], n_cols))
+
+    A = sparse.vstack(
+        [widen(repn.A), *(sparse.coo_array((b.data, (b.row, b.col)), shape=(b.shape[0], n_cols)) for b in blocks)], format="csc"
+    )
+    A = sparse.csc_array(A)
+    rhs = np.concatenate([np.asarray(repn.rhs, dtype=float), *rhs_parts])
+    return LinearStandardFormInfo(widen(repn.c), repn.c_offset, A, rhs, [*repn.rows, *rows], columns, repn.objectives, repn.eliminated_vars)
+
+
 def compile_lp(model) -> CompiledLP:
-    """Pyomo model → highspy ``HighsLp`` (columns, rows, bounds, costs), every number :func:`canonical`."""
-    repn = LinearStandardFormCompiler().write(model, mixed_form=True)
+    """Pyomo model → highspy ``HighsLp`` (columns, rows, bounds, costs), every number :func:`canonical`.
+
+    Pyomo's ``LinearStandardFormCompiler`` compiles the model without its
+    matrix-block families (:mod:`simulator.model.matrix`), whose rows are then
+    appended as they are (:func:`_append_matrix_rows`).
+    """
+    families = _matrix_families(model)
+    for family in families:
+        family.deactivate()
+    try:
+        repn = LinearStandardFormCompiler().write(model, mixed_form=True)
+    finally:
+        for family in families:
+            family.activate()
+    if families:
+        repn = _append_matrix_rows(repn, families)
     A = repn.A.tocsc()
     n_rows, n_cols = A.shape
     sense = np.array([r[1] for r in repn.rows], dtype=int)

@@ -1,0 +1,185 @@
+"""Hourly constraint families as sparse matrix blocks that Pyomo carries.
+
+A family of per-slice rows (the electricity balance, storage state of charge
+and limits, imports per slice, curtailment) is built with numpy as one CSR
+matrix over index arrays, not as one Pyomo expression per row:
+
+    lower[row] ≤ Σ_j A[row, j] · x_j ≤ upper[row]
+
+It is attached to its block as a :class:`MatrixRows` component, a Pyomo
+``MatrixConstraint`` whose rows are real ``ConstraintData`` objects indexed by
+the family's keys (year, slice, …), so ``block.family[y, s]`` is the row of
+(y, s), its name is ``block.family[y,s]`` and ``result.duals[block.family[y, s]]``
+reads its dual, as for an expression-built ``Constraint``. The LP compiler
+(``simulator.solve.highs.compile_lp``) appends these rows directly to the
+matrix Pyomo's standard-form compiler makes of the rest of the model.
+
+:class:`LinearTerms` holds Σ coef · var + constant per row in COO form (row
+positions, Pyomo variables, coefficients), so that families can be added
+(e.g. supply − Σ loads) before they become a matrix.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+from pyomo.common.gc_manager import PauseGC
+from pyomo.core.base.matrix_constraint import MatrixConstraint, _MatrixConstraintData
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+
+def var_grid(var, *shape: int) -> np.ndarray:
+    """The VarData of ``var`` (indexed over a product of ordered sets, e.g. Y × S × R) as an object array of ``shape``.
+
+    Position (i, j, k) holds ``var[Y[i], S[j], R[k]]``: Pyomo keeps a dense
+    variable's data in the order of its index set, which is checked.
+    """
+    data = list(var.values())
+    if len(data) != int(np.prod(shape)):
+        raise ValueError(f"{var.name}: {len(data)} entries, expected {shape}")
+    index = list(var.index_set())
+    if index and list(var.keys()) != index:
+        raise ValueError(f"{var.name}: data not in index-set order")
+    grid = np.empty(len(data), dtype=object)
+    grid[:] = data
+    return grid.reshape(shape)
+
+
+@dataclass
+class LinearTerms:
+    """Σ_t coef[t] · var[t] over the terms t of each row, plus constant[row], for ``n_rows`` rows (COO form).
+
+    ``rows`` (int) and ``vars`` (object: Pyomo VarData) and ``coefs`` (float)
+    have one entry per term; ``constant`` has one entry per row. Terms with a
+    zero coefficient are dropped when the matrix is made.
+    """
+
+    rows: np.ndarray
+    vars: np.ndarray
+    coefs: np.ndarray
+    constant: np.ndarray
+
+    @classmethod
+    def empty(cls, n_rows: int) -> LinearTerms:
+        return cls(np.zeros(0, dtype=np.int64), np.empty(0, dtype=object), np.zeros(0), np.zeros(n_rows))
+
+    @classmethod
+    def of(cls, rows, variables, coefs, n_rows: int) -> LinearTerms:
+        """Terms ``coefs · variables`` at ``rows`` (broadcast to one shape and flattened), no constant."""
+        rows, variables, coefs = np.broadcast_arrays(np.asarray(rows, dtype=np.int64), np.asarray(variables, dtype=object), coefs)
+        return cls(rows.ravel(), variables.ravel(), np.asarray(coefs, dtype=float).ravel(), np.zeros(n_rows))
+
+    def __add__(self, other: LinearTerms) -> LinearTerms:
+        return LinearTerms(
+            np.concatenate([self.rows, other.rows]),
+            np.concatenate([self.vars, other.vars]),
+            np.concatenate([self.coefs, other.coefs]),
+            self.constant + other.constant,
+        )
+
+    def __neg__(self) -> LinearTerms:
+        return LinearTerms(self.rows, self.vars, -self.coefs, -self.constant)
+
+    def __sub__(self, other: LinearTerms) -> LinearTerms:
+        return self + (-other)
+
+    def csr(self):
+        """(data, indices, indptr, x): the terms as a CSR matrix over the distinct variables x (duplicates summed, zeros dropped)."""
+        from scipy import sparse
+
+        keep = self.coefs != 0.0
+        rows, variables, coefs = self.rows[keep], self.vars[keep], self.coefs[keep]
+        ids = np.fromiter(map(id, variables), dtype=np.int64, count=len(variables))
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        # columns in the order the variables first appear in the terms (not by memory address): the same model, the same LP
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        matrix = sparse.csr_array((coefs, (rows, rank[inverse])), shape=(len(self.constant), len(order)))
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        return matrix.data, matrix.indices, matrix.indptr, tuple(variables[first[order]])
+
+
+class _RowData(_MatrixConstraintData):
+    """One row of a :class:`MatrixRows` family; its index is the family's key (year, slice, …)."""
+
+    __slots__ = ()
+
+    def index(self):
+        return self.parent_component()._keys[self._index]
+
+
+class MatrixRows(MatrixConstraint):
+    """A ``MatrixConstraint`` indexed by keys: ``lower[k] ≤ A[k] · x ≤ upper[k]`` for each key k.
+
+    ``lower`` and ``upper`` are float arrays, ±inf for no bound; equal bounds make an equality.
+    """
+
+    def __init__(self, keys: list, terms: LinearTerms, lower, upper, doc: str | None = None):
+        n = len(keys)
+        lower = np.broadcast_to(np.asarray(lower, dtype=float), (n,)) - terms.constant
+        upper = np.broadcast_to(np.asarray(upper, dtype=float), (n,)) - terms.constant
+        data, indices, indptr, x = terms.csr()
+        MatrixConstraint.__init__(
+            self,
+            data,
+            indices,
+            indptr,
+            [None if not np.isfinite(v) else float(v) for v in lower],
+            [None if not np.isfinite(v) else float(v) for v in upper],
+            x,
+        )
+        self.doc = doc
+        self._keys = list(keys)
+        self._row = {k: i for i, k in enumerate(self._keys)}
+        self.lower_array = lower  # float arrays of the bounds, ±inf for none (read by the LP compiler)
+        self.upper_array = upper
+
+    def construct(self, data=None):
+        if self._constructed:
+            return
+        self._constructed = True
+        ref = weakref.ref(self)
+        with PauseGC():
+            self._data = tuple(_RowData(i, ref) for i in range(len(self._keys)))
+
+    def __getitem__(self, key):
+        return self._data[self._row[key]]
+
+    def __contains__(self, key):
+        return key in self._row
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def keys(self, sort=None, ordered=None):
+        return iter(self._keys)
+
+    def values(self, sort=None, ordered=None):
+        return iter(self._data)
+
+    def items(self, sort=None, ordered=None):
+        return zip(self._keys, self._data, strict=True)
+
+    def row_of(self, key) -> int:
+        """Position of ``key``'s row in the family's matrix."""
+        return self._row[key]
+
+    def row_expression(self, key) -> LinearExpression:
+        """The body Σ_j A[k, j] · x_j of ``key``'s row as a Pyomo expression (for checks; the LP never builds it)."""
+        return self[key].body
+
+
+def matrix_rows(keys: list, terms: LinearTerms, lower=-np.inf, upper=np.inf, doc: str | None = None) -> MatrixRows:
+    """A :class:`MatrixRows` component: ``lower ≤ terms ≤ upper`` row by row (the terms' constants moved to the bounds)."""
+    return MatrixRows(keys, terms, lower, upper, doc=doc)
+
+
+def is_matrix_rows(component) -> bool:
+    return isinstance(component, MatrixConstraint)
+
+
+__all__ = ["LinearTerms", "MatrixRows", "is_matrix_rows", "matrix_rows", "var_grid"]
