@@ -13,9 +13,11 @@ with δ_y = (1 + r)^−(y − base year), the present value at the base year.
 
 from __future__ import annotations
 
+import numpy as np
 import pyomo.core as pyo  # the components only: pyomo.environ also loads every solver and transformation plugin (~0.3 CPU-s a run)
 
 from simulator.model import targets as targets_mod
+from simulator.model.matrix import LinearTerms, matrix_rows, var_grid
 from simulator.model.targets import Indicator
 from simulator.sectors import DEMAND_ORDER, REGISTRY
 from simulator.sectors.common import carriers
@@ -74,17 +76,26 @@ def build_model(scenario, inputs, time, soften: set[str] | None = None, unserved
 
 
 def _balance_electricity(m, unserved: bool = False) -> None:
-    """balance_electricity[y,s]: power.supply[y,s] (+ unserved[y,s]) = Σ_sectors load[y,s]   (GW).
+    """balance_electricity[y,s]: power.supply[y,s] (+ unserved[y,s]) − Σ_sectors load[y,s] = 0   (GW).
 
+    A matrix block over (year, slice), made of the rows of ``power.supply``
+    and of each sector's ``load`` (:class:`~simulator.model.matrix.LinearView`);
+    its dual is the marginal value of electricity in the slice.
     ``unserved[y,s] ≥ 0`` exists only in a diagnostic build.
     """
     demand = [b for b in sector_blocks(m) if b is not m.power]
+    ny, ns = len(m.Y), m.time.n
+    terms = m.power.supply.terms
     if unserved:
         m.unserved = pyo.Var(m.Y, m.S, within=pyo.NonNegativeReals, doc="diagnostic unserved load, GW")
-    gap = (lambda y, s: m.unserved[y, s]) if unserved else (lambda y, s: 0.0)
-    m.balance_electricity = pyo.Constraint(
-        m.Y, m.S, rule=lambda mm, y, s: mm.power.supply[y, s] + gap(y, s) == sum(b.load[y, s] for b in demand)
-    )
+        terms = terms + LinearTerms.of(np.arange(ny * ns), var_grid(m.unserved, ny, ns).ravel(), 1.0, ny * ns)
+    if demand:
+        load = demand[0].load.terms
+        for b in demand[1:]:
+            load = load + b.load.terms
+        terms = terms - load
+    keys = [(y, s) for y in m.Y for s in range(ns)]
+    m.balance_electricity = matrix_rows(keys, terms, lower=0.0, upper=0.0, doc="electricity supplied = electricity used, GW")
 
 
 def _roof_pv_built(m) -> None:

@@ -47,6 +47,18 @@ def var_grid(var, *shape: int) -> np.ndarray:
     return grid.reshape(shape)
 
 
+def _first_appearance(variables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, index): the position of each distinct variable's first appearance, in order of appearance, and
+    each entry's distinct-variable number. Numbered by appearance, not by memory address: the same model, the
+    same numbering (and so the same LP column order and the same order of terms in every expression)."""
+    ids = np.fromiter(map(id, variables), dtype=np.int64, count=len(variables))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order], rank[inverse]
+
+
 @dataclass
 class LinearTerms:
     """Σ_t coef[t] · var[t] over the terms t of each row, plus constant[row], for ``n_rows`` rows (COO form).
@@ -91,16 +103,88 @@ class LinearTerms:
 
         keep = self.coefs != 0.0
         rows, variables, coefs = self.rows[keep], self.vars[keep], self.coefs[keep]
-        ids = np.fromiter(map(id, variables), dtype=np.int64, count=len(variables))
-        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-        # columns in the order the variables first appear in the terms (not by memory address): the same model, the same LP
-        order = np.argsort(first, kind="stable")
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(order))
-        matrix = sparse.csr_array((coefs, (rows, rank[inverse])), shape=(len(self.constant), len(order)))
+        first, column = _first_appearance(variables)
+        matrix = sparse.csr_array((coefs, (rows, column)), shape=(len(self.constant), len(first)))
         matrix.sum_duplicates()
         matrix.eliminate_zeros()
-        return matrix.data, matrix.indices, matrix.indptr, tuple(variables[first[order]])
+        return matrix.data, matrix.indices, matrix.indptr, tuple(variables[first])
+
+
+def linear_sum(coefs, variables, constant: float = 0.0) -> LinearExpression:
+    """constant + Σ_t coefs[t] · variables[t] as one Pyomo ``LinearExpression`` (terms with a zero coefficient dropped).
+
+    Built directly from the lists, not by adding term after term: a yearly
+    sum over 8,760 slices is one expression node with 8,760 monomials.
+    """
+    coefs = np.asarray(coefs, dtype=float).ravel()
+    variables = np.asarray(variables, dtype=object).ravel()
+    keep = coefs != 0.0
+    return LinearExpression(constant=float(constant), linear_coefs=coefs[keep].tolist(), linear_vars=variables[keep].tolist())
+
+
+class LinearView:
+    """Read-only rows of :class:`LinearTerms` by key: ``view[y, s]`` is that row as a Pyomo ``LinearExpression``.
+
+    Used for per-slice quantities that feed matrix families (power ``supply``,
+    sector ``load``, ``renewable_available``): the LP reads ``terms``; a row's
+    expression is built only when asked for (``pyo.value(view[y, s])``), and
+    :meth:`values_array` evaluates every row at once.
+    """
+
+    def __init__(self, keys: list, terms: LinearTerms, doc: str | None = None):
+        self.terms = terms
+        self.doc = doc
+        self._keys = list(keys)
+        self._row = {k: i for i, k in enumerate(self._keys)}
+        self._order = None
+
+    def __getitem__(self, key) -> LinearExpression:
+        i = self._row[key]
+        if self._order is None:
+            self._order = np.argsort(self.terms.rows, kind="stable")
+            self._start = np.searchsorted(self.terms.rows[self._order], np.arange(len(self._keys) + 1))
+        at = self._order[self._start[i] : self._start[i + 1]]
+        return linear_sum(self.terms.coefs[at], self.terms.vars[at], float(self.terms.constant[i]))
+
+    def __contains__(self, key) -> bool:
+        return key in self._row
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def keys(self):
+        return iter(self._keys)
+
+    def values_array(self) -> np.ndarray:
+        """Every row's value at the variables' current values (an unset variable counts 0), in key order."""
+        t = self.terms
+        x = np.fromiter((0.0 if v.value is None else v.value for v in t.vars), dtype=float, count=len(t.vars))
+        return t.constant + np.bincount(t.rows, weights=t.coefs * x, minlength=len(self._keys))
+
+    def aggregate(self, group, weight, n_groups: int, scale: float = 1.0) -> list[LinearExpression]:
+        """For each group g: scale · Σ_{rows k in g} weight[k] · row_k, one ``LinearExpression`` per group.
+
+        ``group`` and ``weight`` have one entry per row. A variable's coefficients
+        are summed in row order (as Pyomo sums a Python ``sum`` over the rows).
+        """
+        t = self.terms
+        group = np.asarray(group, dtype=np.int64)
+        weight = np.asarray(weight, dtype=float)
+        coefs = weight[t.rows] * t.coefs
+        first, var_index = _first_appearance(t.vars)
+        key = group[t.rows] * len(first) + var_index
+        unique_keys, slot = np.unique(key, return_inverse=True)
+        summed = np.bincount(slot, weights=coefs, minlength=len(unique_keys)) * scale
+        constant = np.bincount(group, weights=weight * t.constant, minlength=n_groups) * scale
+        owner = unique_keys // len(first)
+        variables = t.vars[first[unique_keys % len(first)]]
+        bounds = np.searchsorted(owner, np.arange(n_groups + 1))
+        return [
+            linear_sum(summed[bounds[g] : bounds[g + 1]], variables[bounds[g] : bounds[g + 1]], float(constant[g])) for g in range(n_groups)
+        ]
 
 
 class _RowData(_MatrixConstraintData):
@@ -182,4 +266,4 @@ def is_matrix_rows(component) -> bool:
     return isinstance(component, MatrixConstraint)
 
 
-__all__ = ["LinearTerms", "MatrixRows", "is_matrix_rows", "matrix_rows", "var_grid"]
+__all__ = ["LinearTerms", "LinearView", "MatrixRows", "is_matrix_rows", "linear_sum", "matrix_rows", "var_grid"]

@@ -250,12 +250,14 @@ def price_table(m, duals: dict) -> pd.DataFrame:
     years = list(m.Y)
     rows = []
     demand = [getattr(m, name) for name in m.sector_names if name != "power"]
-    for y in years:
+    n = t.n
+    load_gw = sum((_load_gw(b, years, n) for b in demand), np.zeros((len(years), n)))
+    for j, y in enumerate(years):
         delta = float(pyo.value(m.discount[y]))
         for s in m.S:
             w = float(t.weight[s])
             lam = duals.get(m.balance_electricity[y, s], 0.0)
-            load = sum(_v(b.load[y, s]) for b in demand)
+            load = float(load_gw[j, s])
             rows.append((y, s, int(t.day_of_year[s]), int(t.hour_of_day[s]), w, lam / (delta * w) if w else float("nan"), load))
     columns = ["year", "slice", "day_of_year", "hour_of_day", "weight_h", "price_cny_per_kwh", "load_gw"]
     return pd.DataFrame(rows, columns=columns)

@@ -9,6 +9,8 @@ import pandas as pd
 import pyomo.core as pyo
 from pyomo.core.expr.numvalue import is_fixed
 
+from simulator.model.matrix import LinearTerms, LinearView
+
 GWH_PER_TWH = 1000.0
 
 
@@ -64,7 +66,8 @@ def attach_contract(
       missing pairs are 0),
     * ``baseline_use[y,c]`` (Param) from ``baseline_use``,
     * ``load[y,s] = Σ_parts E_part[y] · 1000 · shape_part[s]`` (GW), where each
-      part is (mapping y → TWh expression, profile column); see :func:`_load`,
+      part is (mapping y → TWh expression, profile column); see :func:`_load`
+      (a :class:`~simulator.model.matrix.LinearView`: rows the balance reads as a matrix block),
     * ``cost[y]`` (M CNY/yr),
     * ``emissions[y] = Σ_c use[y,c] · co2[c] + extra[y]`` (Mt CO2).
     """
@@ -92,7 +95,10 @@ def _load(block, model, loads: list[tuple[Mapping, str]]) -> None:
     ``load_energy[y,shape]`` (TWh/yr) with
     ``load_energy_definition[y,shape]: load_energy[y,shape] = Σ_parts E_part[y]``,
     so that each hourly balance row holds one column per load shape instead
-    of every measure variable behind it; fixed parts become numbers. The block
+    of every measure variable behind it; fixed parts become numbers. ``load``
+    is a :class:`~simulator.model.matrix.LinearView` over (year, slice): its
+    ``terms`` go into the balance's matrix block, ``load[y, s]`` is the row's
+    expression and ``load.values_array()`` every row's value. The block
     keeps ``load_shapes`` (column → GW per TWh/yr by slice) and
     ``load_fixed_gw`` (year × slice array) for the result tables.
     """
@@ -117,11 +123,17 @@ def _load(block, model, loads: list[tuple[Mapping, str]]) -> None:
     keys = list(decided)
     block.load_energy = pyo.Var(keys, doc="electricity of one load shape, TWh/yr")
     block.load_energy_definition = pyo.Constraint(keys, rule=lambda b, y, c: b.load_energy[y, c] == decided[(y, c)])
-    terms = {y: [(c, [float(v) for v in shapes[c]]) for c in columns if (y, c) in decided] for y in years}
-    fixed = {y: [float(v) for v in fixed_gw[j]] for j, y in enumerate(years)}
-    block.load = pyo.Expression(
-        model.Y,
-        model.S,
-        rule=lambda b, y, s: sum(shape[s] * b.load_energy[y, c] for c, shape in terms[y] if shape[s] != 0.0) + fixed[y][s],
-        doc="electricity load, GW",
-    )
+    # load[y,s] as rows over (year, slice): shape_c[s] · load_energy[y,c] (shape ≠ 0) + fixed[y,s]
+    row = {y: j for j, y in enumerate(years)}
+    parts = [LinearTerms.empty(len(years) * n)]
+    for (y, c), energy in zip(keys, block.load_energy.values(), strict=True):
+        shape = np.asarray(shapes[c], dtype=float)
+        nonzero = np.flatnonzero(shape != 0.0)
+        variables = np.empty(len(nonzero), dtype=object)
+        variables[:] = [energy] * len(nonzero)
+        parts.append(LinearTerms.of(row[y] * n + nonzero, variables, shape[nonzero], len(years) * n))
+    terms = parts[0]
+    for part in parts[1:]:
+        terms = terms + part
+    terms.constant = fixed_gw.reshape(-1).astype(float)
+    block.load = LinearView([(y, s) for y in years for s in range(n)], terms, doc="electricity load, GW")

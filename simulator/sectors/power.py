@@ -49,7 +49,7 @@ import pandas as pd
 import pyomo.core as pyo
 
 from simulator.intake.sector_settings import PowerSettings as Settings
-from simulator.model.matrix import LinearTerms, matrix_rows, var_grid
+from simulator.model.matrix import LinearTerms, LinearView, linear_sum, matrix_rows, var_grid
 from simulator.model.measures import crf
 from simulator.model.targets import Indicator
 from simulator.sectors.common import attach_contract, carriers
@@ -502,51 +502,55 @@ def _import_within_annual_limit(b, model, imp):
 
 
 def _curtailment(b, model, settings):
-    """curtailment_within_renewables[y,s]: 0 ≤ curtailment[y,s] ≤ Σ_k cf[s,k]·pv_capacity[y,k] + Σ_f fixed_output[s,f]   (GW)."""
+    """curtailment_within_renewables[y,s]: curtailment[y,s] − Σ_k cf[s,k]·pv_capacity[y,k] ≤ Σ_f alive[y,f]·fixed_output[s,f]   (GW),
+    curtailment[y,s] ≥ 0. A matrix block over (year, slice).
+
+    ``renewable_available[y,s]`` = Σ_k cf[s,k]·pv_capacity[y,k] + Σ_f alive[y,f]·fixed_output[s,f] (GW, PV and
+    fixed renewable-or-must-run output available) is kept as a :class:`LinearView` over (year, slice).
+    """
     b.curtailment = pyo.Var(model.Y, model.S, within=pyo.NonNegativeReals, doc="GW")
     if not settings.allow_curtailment:
         for v in b.curtailment.values():
             v.fix(0.0)
-    kk = list(b.K)
-    # per slice: the PV classes with a non-zero capacity factor (none at night) and the fixed output
-    terms = [[(float(c), k) for c, k in zip(row, kk, strict=True) if c != 0.0] for row in b.pv_cf_values]
     years = list(model.Y)
-    fixed_total = (b.fixed_alive_values @ b.fixed_output_values.T).tolist()  # year × slice, GW of running fixed plants
-    row = {y: j for j, y in enumerate(years)}
-    b.renewable_available = pyo.Expression(
-        model.Y,
-        model.S,
-        rule=lambda bb, y, s: sum(c * bb.pv_capacity[y, k] for c, k in terms[s]) + fixed_total[row[y]][s],
-        doc="PV and fixed renewable-or-must-run output available, GW",
-    )
-    # the row curtailment[y,s] − Σ_k cf[s,k]·pv_capacity[y,k] ≤ fixed_total[y,s], a matrix block over (year, slice)
-    ny, ns, nk = len(years), model.time.n, len(kk)
+    ny, ns, nk = len(years), model.time.n, len(b.K)
     n = ny * ns
     at = np.arange(n).reshape(ny, ns)
-    pv_capacity = var_grid(b.pv_capacity, ny, nk)[:, None, :]
-    terms = LinearTerms.of(at, var_grid(b.curtailment, ny, ns), 1.0, n) + LinearTerms.of(
-        at[:, :, None], pv_capacity, -np.asarray(b.pv_cf_values, dtype=float)[None, :, :], n
-    )
-    terms.constant = -np.asarray(fixed_total, dtype=float).reshape(n)
     keys = [(y, s) for y in years for s in range(ns)]
-    b.curtailment_within_renewables = matrix_rows(keys, terms, upper=0.0, doc="curtailment within the PV and fixed output available, GW")
+    fixed_total = b.fixed_alive_values @ b.fixed_output_values.T  # year × slice, GW of running fixed plants
+    available = LinearTerms.of(
+        at[:, :, None], var_grid(b.pv_capacity, ny, nk)[:, None, :], np.asarray(b.pv_cf_values, dtype=float)[None, :, :], n
+    )
+    available.constant = np.asarray(fixed_total, dtype=float).reshape(n)
+    b.renewable_available = LinearView(keys, available, doc="PV and fixed renewable-or-must-run output available, GW")
+    b.curtailment_terms = LinearTerms.of(at, var_grid(b.curtailment, ny, ns), 1.0, n)
+    b.curtailment_within_renewables = matrix_rows(
+        keys, b.curtailment_terms - available, upper=0.0, doc="curtailment within the PV and fixed output available, GW"
+    )
 
 
 def _supply(b, model):
-    """supply[y,s] = renewables − curtailment + Σ generation + Σ imports + Σ (discharge − charge), GW."""
-    gg, ii, rr = list(b.G), list(b.I), list(b.R)
-    b.supply = pyo.Expression(
-        model.Y,
-        model.S,
-        rule=lambda bb, y, s: (
-            bb.renewable_available[y, s]
-            - bb.curtailment[y, s]
-            + sum(bb.generation[y, s, g] for g in gg)
-            + sum(bb.imported[y, s, i] for i in ii)
-            + sum(bb.discharge[y, s, r] - bb.charge[y, s, r] for r in rr)
-        ),
-        doc="net electricity supplied to the city, GW",
+    """supply[y,s] = renewable_available[y,s] − curtailment[y,s] + Σ_g generation[y,s,g] + Σ_i imported[y,s,i]
+    + Σ_r (discharge[y,s,r] − charge[y,s,r])   (GW): net electricity supplied to the city.
+
+    A :class:`LinearView` over (year, slice): the balance reads its terms as a matrix block.
+    """
+    ny, ns = len(model.Y), model.time.n
+    n = ny * ns
+    at = np.arange(n).reshape(ny, ns, 1)
+
+    def flows(var, count, sign):
+        return LinearTerms.of(at, var_grid(var, ny, ns, count), sign, n)
+
+    terms = (
+        b.renewable_available.terms
+        - b.curtailment_terms
+        + flows(b.generation, len(b.G), 1.0)
+        + flows(b.imported, len(b.I), 1.0)
+        + flows(b.discharge, len(b.R), 1.0)
+        - flows(b.charge, len(b.R), 1.0)
     )
+    b.supply = LinearView(list(b.renewable_available.keys()), terms, doc="net electricity supplied to the city, GW")
 
 
 def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
@@ -563,8 +567,14 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
         inputs.check("generators", ~inputs.tables["generators"]["plant"].isin(bad), "fuel", "not a carrier of carriers.csv", "a carrier id")
     heat_rate = flexible["heat_rate_kgce_per_kwh"].astype(float).to_dict()  # kgce/kWh = Mtce/TWh
 
+    ny, ns = len(years), len(slices)
+    row = {y: j for j, y in enumerate(years)}
+    generation = var_grid(b.generation, ny, ns, len(b.G))
+    imported = var_grid(b.imported, ny, ns, len(b.I))
+    discharge = var_grid(b.discharge, ny, ns, len(b.R))
+    gi, ii, ri = ({k: j for j, k in enumerate(s)} for s in (b.G, b.I, b.R))
     b.generation_twh = pyo.Expression(
-        model.Y, b.G, rule=lambda bb, y, g: sum(w_twh[s] * bb.generation[y, s, g] for s in slices), doc="TWh/yr"
+        model.Y, b.G, rule=lambda bb, y, g: linear_sum(w_twh, generation[row[y], :, gi[g]]), doc="Σ_s w_s·generation[y,s,g]·1e-3, TWh/yr"
     )
     use = {}
     for g, fuel in fuels.items():
@@ -614,15 +624,20 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
         ),
         doc="annualised capex and fixed opex of storage built in the horizon, M CNY/yr",
     )
+    worn = [r for r in b.R if wear[r]]
     b.cost_storage_throughput = pyo.Expression(
         model.Y,
-        rule=lambda bb, y: sum(wear[r] * w_h[s] * bb.discharge[y, s, r] for r in bb.R if wear[r] for s in slices),
+        rule=lambda bb, y: linear_sum(
+            np.concatenate([wear[r] * np.asarray(w_h) for r in worn]) if worn else [],
+            np.concatenate([discharge[row[y], :, ri[r]] for r in worn]) if worn else [],
+        ),
         doc="Σ_s,r w_s · throughput_cost_r · discharge[y,s,r]: wear of the cells, M CNY/yr",
     )
     b.cost_imports = pyo.Expression(
         model.Y,
         b.I,
-        rule=lambda bb, y, i: sum(wprice[i][s] * bb.imported[y, s, i] for s in slices) + fee[i] * bb.import_capacity[y, i],
+        rule=lambda bb, y, i: linear_sum([*wprice[i], fee[i]], [*imported[row[y], :, ii[i]], bb.import_capacity[y, i]]),
+        doc="Σ_s w_s·price_i[s]·imported[y,s,i] + fee_i·import_capacity[y,i], M CNY/yr",
     )
     # 1 CNY/kW = 1 M CNY/GW
     grid_annuity = {i: float(imp.at[i, "expansion_capex_cny_per_kw"]) * crf(rate, float(imp.at[i, "expansion_lifetime_yr"])) for i in b.IX}
@@ -648,7 +663,9 @@ def _contract(b, model, scenario, inputs, pv, st, flexible, fixed, imp):
         for y in years
     }
     ef = imp["co2_kg_per_kwh"].astype(float).to_dict()  # kg/kWh = Mt/TWh
-    b.imported_twh = pyo.Expression(model.Y, b.I, rule=lambda bb, y, i: sum(w_twh[s] * bb.imported[y, s, i] for s in slices))
+    b.imported_twh = pyo.Expression(
+        model.Y, b.I, rule=lambda bb, y, i: linear_sum(w_twh, imported[row[y], :, ii[i]]), doc="Σ_s w_s·imported[y,s,i]·1e-3, TWh/yr"
+    )
     extra = {y: sum(ef[i] * b.imported_twh[y, i] for i in imp.index if ef[i] != 0.0) for y in years}
     attach_contract(b, model, inputs, use=use, baseline_use={}, loads=[], cost=cost, extra_emissions=extra)
 
@@ -670,22 +687,21 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
     re_by_year = dict(zip(years, (b.fixed_alive_values @ plant_re_twh).tolist(), strict=True))
     # Σ_s w_s·cf[s,k]·pv_capacity[y,k] = flh_k·pv_capacity[y,k]: one term per class, not per slice
     flh_k = dict(zip(list(b.K), (weight @ b.pv_cf_values).tolist(), strict=True))  # full-load hours, h/yr
-    w = [float(v) for v in weight]
-    slices = list(model.S)
+    ny, ns = len(years), time.n
+    row = {y: j for j, y in enumerate(years)}
+    curtailment = var_grid(b.curtailment, ny, ns)
     b.renewable_twh = pyo.Expression(
         model.Y,
         rule=lambda bb, y: (
-            (sum(flh_k[k] * bb.pv_capacity[y, k] for k in bb.K) - sum(w[s] * bb.curtailment[y, s] for s in slices)) * TWH_PER_GWH
-            + re_by_year[y]
+            (sum(flh_k[k] * bb.pv_capacity[y, k] for k in bb.K) - linear_sum(weight, curtailment[row[y]])) * TWH_PER_GWH + re_by_year[y]
         ),
         doc="local renewable electricity used (PV, wind, biogenic share of waste), TWh",
     )
     _renewable_production(b, model, acct, fixed_re_twh)
     grid_re = acct.green_share_grid_renewable_pct / 100.0
     grid = [i for i in imp.index if i not in green]
-    b.consumed_twh = pyo.Expression(
-        model.Y, rule=lambda bb, y: sum(w[s] * bb.supply[y, s] for s in slices) * TWH_PER_GWH, doc="electricity consumed, TWh"
-    )
+    consumed = b.supply.aggregate(np.repeat(np.arange(ny), ns), np.tile(weight, ny), ny, scale=TWH_PER_GWH)
+    b.consumed_twh = pyo.Expression(model.Y, rule=lambda bb, y: consumed[row[y]], doc="Σ_s w_s·supply[y,s]·1e-3: electricity consumed, TWh")
     b.green_twh = pyo.Expression(
         model.Y,
         rule=lambda bb, y: (
