@@ -41,3 +41,23 @@ def test_cli_exit_3_and_soft_targets_solve(tmp_path):
     result = CliRunner().invoke(cli.app, ["run", str(IMPOSSIBLE), "--days", "2", "--out", str(tmp_path), "--soft-targets"])
     assert result.exit_code == 0, result.output
     assert "MISSED pv-capacity" in result.output
+
+
+def test_without_conflicts_the_all_soft_plan_explains_and_no_iis_is_searched(monkeypatch):
+    """``conflicts=False`` (sweep variants): no IIS search; the all-soft plan names pv-capacity, 1.2 − 1.0 = 0.2 GW short."""
+    from simulator.solve import diagnose
+
+    def no_iis(*args, **kwargs):
+        raise AssertionError("the IIS search ran")
+
+    monkeypatch.setattr(diagnose, "explain", no_iis)
+    prepared = pipeline.prepare(IMPOSSIBLE, {"time": {"days": 2}})
+    with pytest.raises(InfeasibleError) as info:
+        pipeline.run(prepared, conflicts=False)
+    err = info.value
+    assert err.missed == ["pv-capacity"]
+    assert not hasattr(err, "conflicts")
+    assert "pv-capacity (II.5.2)" in str(err) and "shortfall 0.2 GW" in str(err)
+    row = err.soft_scorecard.set_index("id").loc["pv-capacity"]
+    assert row["shortfall"] == pytest.approx(0.2, abs=1e-6)
+    assert row["value"] == pytest.approx(1.0, abs=1e-6)

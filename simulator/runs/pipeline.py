@@ -93,12 +93,20 @@ def build(prepared: Prepared, soften: set[str] | None = None, unserved: bool = F
 
 
 def run(
-    prepared: Prepared, soft_targets: bool = False, progress: Callable = _quiet, log_dir=None, warm: WarmStart | None = None
+    prepared: Prepared,
+    soft_targets: bool = False,
+    progress: Callable = _quiet,
+    log_dir=None,
+    warm: WarmStart | None = None,
+    conflicts: bool = True,
 ) -> Outcome:
     """Build, solve and tabulate; explain an infeasible scenario.
 
     ``warm``: a :class:`simulator.solve.highs.WarmStart` kept between runs of
     LPs of one structure (sweep variants): updated in place, warm-started.
+    ``conflicts``: name an infeasible scenario's conflicting targets from
+    HiGHS's IIS (:func:`explain_infeasible`); false reports the targets the
+    all-soft plan misses, without the IIS search (sweeps: minutes a variant).
     """
     scenario = prepared.scenario
     soften = {t.id for t in scenario.spec.targets} if soft_targets else None
@@ -110,7 +118,7 @@ def run(
     try:
         result = solve(model, scenario.spec.solver, log_dir=log_dir, warm=warm)
     except InfeasibleError as exc:
-        raise explain_infeasible(prepared, exc, progress) from None
+        raise explain_infeasible(prepared, exc, progress, conflicts=conflicts) from None
     t2 = time.perf_counter()
     progress("extracting results")
     tables = result_tables(model, result.duals, collect_indicators(model), result.reduced_costs)
@@ -125,7 +133,7 @@ def run(
 IIS_MAX_ROWS = 60_000
 
 
-def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet) -> InfeasibleError:
+def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet, conflicts: bool = True) -> InfeasibleError:
     """Explain an infeasible scenario in planner's terms.
 
     1. Solve with every target soft. If even that is infeasible, the supply
@@ -133,8 +141,9 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
        say in which years and by how much (:func:`explain_supply_gap`).
     2. Otherwise name the conflicting targets from HiGHS's irreducible
        infeasible subsystem (:mod:`simulator.diagnose`; skipped above
-       ``IIS_MAX_ROWS`` rows) with their shortfalls, or, failing that, the
-       targets left short when every target is soft.
+       ``IIS_MAX_ROWS`` rows, or with ``conflicts`` false) with their
+       shortfalls, or, failing that, the targets left short when every
+       target is soft.
     """
     scenario = prepared.scenario
     ids = {t.id for t in scenario.spec.targets}
@@ -146,7 +155,7 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
         return explain_supply_gap(prepared, exc, progress)
     hard = [t for t in scenario.spec.targets if t.mode == "hard"]
     rows = getattr(exc.diagnosis, "n_rows", 0) or 0
-    if hard and rows <= IIS_MAX_ROWS:
+    if conflicts and hard and rows <= IIS_MAX_ROWS:
         from simulator.solve import diagnose
         from simulator.solve.highs import compile_lp
 
@@ -166,7 +175,10 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
         if err is not None:
             return err
     card = result_tables(soft_model, soft_result.duals, collect_indicators(soft_model))["scorecard"]
-    missed = card[card["shortfall"] > 1e-6]
+    short = card[card["shortfall"] > 1e-6]
+    hard_ids = {t.id for t in hard}
+    is_hard = short["id"].astype(str).str.split("@").str[0].isin(hard_ids)  # <id>@<year>: a path year
+    missed, soft_short = short[is_hard], short[~is_hard]
     lines = ["the hard targets of this scenario cannot all be met:"]
     for _, row in missed.iterrows():
         spec = next(t for t in scenario.spec.targets if t.id == str(row["id"]).split("@")[0])  # <id>@<year>: a path year
@@ -177,7 +189,9 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
             f"the best this plan reaches is {row['value']:.4g} {row['unit']}; shortfall {row['shortfall']:.4g} {row['unit']}"
         )
     if missed.empty:
-        lines.append("  (no single target shows a shortfall; the conflict lies in the limits of the inputs)")
+        lines.append("  (no single hard target shows a shortfall; the conflict lies in the limits of the inputs)")
+    if not soft_short.empty:
+        lines.append("  soft targets also short in this plan (penalised as usual): " + ", ".join(map(str, soft_short["id"])))
     lines.append("run again with --soft-targets to get the full plan with these shortfalls penalised")
     err = InfeasibleError("\n".join(lines), diagnosis=exc.diagnosis)
     err.soft_scorecard = card
