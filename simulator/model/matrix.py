@@ -21,6 +21,7 @@ positions, Pyomo variables, coefficients), so that families can be added
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from dataclasses import dataclass
 
@@ -34,16 +35,22 @@ def var_grid(var, *shape: int) -> np.ndarray:
     """The VarData of ``var`` (indexed over a product of ordered sets, e.g. Y × S × R) as an object array of ``shape``.
 
     Position (i, j, k) holds ``var[Y[i], S[j], R[k]]``: Pyomo keeps a dense
-    variable's data in the order of its index set, which is checked.
+    variable's data in the order of its index set, which is checked. The grid
+    is kept on the variable (families of one model read the same grids).
     """
+    grid = getattr(var, "_matrix_grid", None)
+    if grid is not None and grid.size == len(var):
+        return grid.reshape(shape)
     data = list(var.values())
     if len(data) != int(np.prod(shape)):
         raise ValueError(f"{var.name}: {len(data)} entries, expected {shape}")
-    index = list(var.index_set())
+    subsets = list(var.index_set().subsets())
+    index = list(itertools.product(*(list(s) for s in subsets))) if len(subsets) > 1 else list(var.index_set())
     if index and list(var.keys()) != index:
         raise ValueError(f"{var.name}: data not in index-set order")
     grid = np.empty(len(data), dtype=object)
     grid[:] = data
+    var._matrix_grid = grid
     return grid.reshape(shape)
 
 
@@ -163,28 +170,6 @@ class LinearView:
         t = self.terms
         x = np.fromiter((0.0 if v.value is None else v.value for v in t.vars), dtype=float, count=len(t.vars))
         return t.constant + np.bincount(t.rows, weights=t.coefs * x, minlength=len(self._keys))
-
-    def aggregate(self, group, weight, n_groups: int, scale: float = 1.0) -> list[LinearExpression]:
-        """For each group g: scale · Σ_{rows k in g} weight[k] · row_k, one ``LinearExpression`` per group.
-
-        ``group`` and ``weight`` have one entry per row. A variable's coefficients
-        are summed in row order (as Pyomo sums a Python ``sum`` over the rows).
-        """
-        t = self.terms
-        group = np.asarray(group, dtype=np.int64)
-        weight = np.asarray(weight, dtype=float)
-        coefs = weight[t.rows] * t.coefs
-        first, var_index = _first_appearance(t.vars)
-        key = group[t.rows] * len(first) + var_index
-        unique_keys, slot = np.unique(key, return_inverse=True)
-        summed = np.bincount(slot, weights=coefs, minlength=len(unique_keys)) * scale
-        constant = np.bincount(group, weights=weight * t.constant, minlength=n_groups) * scale
-        owner = unique_keys // len(first)
-        variables = t.vars[first[unique_keys % len(first)]]
-        bounds = np.searchsorted(owner, np.arange(n_groups + 1))
-        return [
-            linear_sum(summed[bounds[g] : bounds[g + 1]], variables[bounds[g] : bounds[g + 1]], float(constant[g])) for g in range(n_groups)
-        ]
 
 
 class _RowData(_MatrixConstraintData):

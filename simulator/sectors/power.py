@@ -274,7 +274,6 @@ def _pv(b, model, pv, time):
     kk = list(pv.index)
     cf = np.column_stack([time.factor(pv.at[k, "profile"]) for k in kk]) if kk else np.zeros((time.n, 0))
     b.pv_cf_values = cf  # slice × class, capacity factor 0..1 (arrays for the rules below and for results)
-    b.pv_cf = pyo.Param(model.S, b.K, initialize=_grid(cf, range(time.n), kk), doc="capacity factor 0..1")
     build_max = pv["max_build_gw_per_yr"].astype(float).to_dict()
     b.pv_new = pyo.Var(model.Y, b.K, bounds=lambda _, y, k: (0.0, build_max[k]), doc="new PV, GW/yr")
     existing = pv["existing_gw"].astype(float).to_dict()
@@ -493,11 +492,14 @@ def _import_within_capacity(b, model):
 def _import_within_annual_limit(b, model, imp):
     """import_within_annual_limit[y,i]: Σ_s w_s · imported[y,s,i] · 1e-3 ≤ limit_i   (TWh)."""
     w = [float(v) * TWH_PER_GWH for v in model.time.weight]
-    slices = list(model.S)
+    ny, ns = len(model.Y), model.time.n
+    row = {y: j for j, y in enumerate(model.Y)}
+    channel = {i: j for j, i in enumerate(b.I)}
+    imported = var_grid(b.imported, ny, ns, len(channel))
     limited = [i for i in imp.index if pd.notna(imp.at[i, "annual_limit_twh"])]
     limit = imp["annual_limit_twh"].astype(float).to_dict()
     b.import_within_annual_limit = pyo.Constraint(
-        model.Y, limited, rule=lambda bb, y, i: sum(w[s] * bb.imported[y, s, i] for s in slices) <= limit[i]
+        model.Y, limited, rule=lambda bb, y, i: linear_sum(w, imported[row[y], :, channel[i]]) <= limit[i]
     )
 
 
@@ -687,21 +689,46 @@ def _indicators(b, model, scenario, inputs, pv, st, fixed, time):
     re_by_year = dict(zip(years, (b.fixed_alive_values @ plant_re_twh).tolist(), strict=True))
     # Σ_s w_s·cf[s,k]·pv_capacity[y,k] = flh_k·pv_capacity[y,k]: one term per class, not per slice
     flh_k = dict(zip(list(b.K), (weight @ b.pv_cf_values).tolist(), strict=True))  # full-load hours, h/yr
-    ny, ns = len(years), time.n
+    ny, ns, nr = len(years), time.n, len(b.R)
     row = {y: j for j, y in enumerate(years)}
+    w_twh = weight * TWH_PER_GWH
     curtailment = var_grid(b.curtailment, ny, ns)
+    charge, discharge = var_grid(b.charge, ny, ns, nr), var_grid(b.discharge, ny, ns, nr)
+    b.curtailed_twh = pyo.Expression(
+        model.Y, rule=lambda bb, y: linear_sum(w_twh, curtailment[row[y]]), doc="Σ_s w_s·curtailment[y,s]·1e-3, TWh/yr"
+    )
+    b.storage_flow_twh = pyo.Expression(
+        model.Y,
+        rule=lambda bb, y: linear_sum(
+            np.concatenate([np.repeat(w_twh, nr), -np.repeat(w_twh, nr)]), [*discharge[row[y]].ravel(), *charge[row[y]].ravel()]
+        ),
+        doc="Σ_s,r w_s·(discharge − charge)[y,s,r]·1e-3: storage's net delivery (its losses, negative), TWh/yr",
+    )
     b.renewable_twh = pyo.Expression(
         model.Y,
-        rule=lambda bb, y: (
-            (sum(flh_k[k] * bb.pv_capacity[y, k] for k in bb.K) - linear_sum(weight, curtailment[row[y]])) * TWH_PER_GWH + re_by_year[y]
-        ),
+        rule=lambda bb, y: sum(flh_k[k] * bb.pv_capacity[y, k] for k in bb.K) * TWH_PER_GWH - bb.curtailed_twh[y] + re_by_year[y],
         doc="local renewable electricity used (PV, wind, biogenic share of waste), TWh",
     )
     _renewable_production(b, model, acct, fixed_re_twh)
     grid_re = acct.green_share_grid_renewable_pct / 100.0
     grid = [i for i in imp.index if i not in green]
-    consumed = b.supply.aggregate(np.repeat(np.arange(ny), ns), np.tile(weight, ny), ny, scale=TWH_PER_GWH)
-    b.consumed_twh = pyo.Expression(model.Y, rule=lambda bb, y: consumed[row[y]], doc="Σ_s w_s·supply[y,s]·1e-3: electricity consumed, TWh")
+    # Σ_s w_s·supply[y,s]·1e-3 by parts; the PV coefficients Σ_s w_s·cf[s,k] and the fixed output Σ_s w_s·fixed[y,s]
+    # are summed slice after slice (cumsum), as a sum over the slices' rows adds them
+    w_cf = np.cumsum(weight[:, None] * np.asarray(b.pv_cf_values, dtype=float), axis=0)[-1] if ns else np.zeros(len(b.K))
+    fixed_total = b.fixed_alive_values @ b.fixed_output_values.T
+    w_fixed = np.cumsum(fixed_total * weight[None, :], axis=1)[:, -1] if ns else np.zeros(ny)
+    pv_capacity = var_grid(b.pv_capacity, ny, len(b.K))
+    b.consumed_twh = pyo.Expression(
+        model.Y,
+        rule=lambda bb, y: (
+            linear_sum(w_cf, pv_capacity[row[y]], w_fixed[row[y]]) * TWH_PER_GWH
+            - bb.curtailed_twh[y]
+            + sum(bb.generation_twh[y, g] for g in bb.G)
+            + sum(bb.imported_twh[y, i] for i in bb.I)
+            + bb.storage_flow_twh[y]
+        ),
+        doc="Σ_s w_s·supply[y,s]·1e-3: electricity consumed, TWh",
+    )
     b.green_twh = pyo.Expression(
         model.Y,
         rule=lambda bb, y: (

@@ -196,6 +196,31 @@ def _matrix_families(model) -> list:
     return [c for c in model.component_objects(pyo.Constraint, active=True, descend_into=True) if is_matrix_rows(c)]
 
 
+class _IdIndex:
+    """Positions of Pyomo variables by identity, looked up for whole arrays at once (sorted ids, ``searchsorted``)."""
+
+    def __init__(self, variables: list):
+        self.ids = np.fromiter(map(id, variables), dtype=np.int64, count=len(variables))
+        self.positions = np.arange(len(variables))
+        self._sort()
+
+    def _sort(self) -> None:
+        order = np.argsort(self.ids, kind="stable")
+        self.ids, self.positions = self.ids[order], self.positions[order]
+
+    def find(self, variables) -> np.ndarray:
+        """Position of each variable, −1 for one not indexed."""
+        ids = np.fromiter(map(id, variables), dtype=np.int64, count=len(variables))
+        at = np.minimum(np.searchsorted(self.ids, ids), max(len(self.ids) - 1, 0))
+        found = (self.ids[at] == ids) if len(self.ids) else np.zeros(len(ids), dtype=bool)
+        return np.where(found, self.positions[at] if len(self.ids) else -1, -1)
+
+    def add(self, variables: list, positions: np.ndarray) -> None:
+        self.ids = np.concatenate([self.ids, np.fromiter(map(id, variables), dtype=np.int64, count=len(variables))])
+        self.positions = np.concatenate([self.positions, positions])
+        self._sort()
+
+
 def _append_matrix_rows(repn, families: list):
     """``repn`` (the standard form of the rest of the model) with the rows of the matrix ``families`` appended.
 
@@ -210,7 +235,7 @@ def _append_matrix_rows(repn, families: list):
     from scipy import sparse
 
     columns = list(repn.columns)
-    column_of = {id(v): j for j, v in enumerate(columns)}
+    known = _IdIndex(columns)
     blocks, rhs_parts, rows = [], [], []
     for family in families:
         x = family._x
@@ -224,13 +249,13 @@ def _append_matrix_rows(repn, families: list):
             lower, upper = lower - shift, upper - shift
             block = block[:, ~fixed]
             x = [v for v, f in zip(x, fixed, strict=True) if not f]
-        position = np.empty(len(x), dtype=np.int64)
-        for j, v in enumerate(x):
-            col = column_of.get(id(v))
-            if col is None:
-                col = column_of[id(v)] = len(columns)
-                columns.append(v)
-            position[j] = col
+        position = known.find(x)
+        missing = np.flatnonzero(position < 0)
+        if len(missing):  # variables in no row of the compiled part: new columns, in the family's order
+            position[missing] = np.arange(len(columns), len(columns) + len(missing))
+            added = [x[j] for j in missing]
+            columns.extend(added)
+            known.add(added, position[missing])
         block = block.tocoo()
         counts = np.diff(block.tocsr().indptr)
         empty = counts == 0
@@ -254,7 +279,7 @@ def _append_matrix_rows(repn, families: list):
         blocks.append((pick @ placed).tocoo())  # columns so far; widened to the final column count below
         rhs_parts.append(np.where(sense == -1, lower[row], upper[row]))
         data = family._data
-        rows.extend(RowEntry(data[k], int(s)) for k, s in zip(row.tolist(), sense.tolist(), strict=True))
+        rows.extend(map(RowEntry, map(data.__getitem__, row.tolist()), sense.tolist()))
     n_cols = len(columns)
 
     def widen(matrix):
@@ -297,8 +322,9 @@ def compile_lp(model) -> CompiledLP:
     c = repn.c.toarray().ravel() if repn.c.shape[0] else np.zeros(n_cols)
     lp.col_cost_ = canonical(c) if len(c) == n_cols else np.zeros(n_cols)
     lp.offset_ = float(canonical(repn.c_offset[0])) if len(repn.c_offset) else 0.0
-    lower = np.array([INF * -1 if v.lb is None else v.lb for v in repn.columns], dtype=float)
-    upper = np.array([INF if v.ub is None else v.ub for v in repn.columns], dtype=float)
+    bounds = np.array([v.bounds for v in repn.columns], dtype=float).reshape(-1, 2)  # None → nan
+    lower = np.where(np.isnan(bounds[:, 0]), -INF, bounds[:, 0])
+    upper = np.where(np.isnan(bounds[:, 1]), INF, bounds[:, 1])
     lp.col_lower_ = canonical(lower)
     lp.col_upper_ = canonical(upper)
     lp.row_lower_ = np.where(sense <= 0, rhs, -INF)
