@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.errors import InfeasibleError, Problem, ScenarioError, SolveError
 from simulator.intake.inputs import Inputs, apply_overrides, load_inputs
@@ -19,8 +20,27 @@ from simulator.intake.scenario import Scenario, load_scenario
 from simulator.model.core import build_model
 from simulator.model.targets import collect_indicators
 from simulator.model.timeslices import TimeSlices, make_timeslices
-from simulator.results.tables import result_tables
-from simulator.solve.highs import SolveResult, WarmStart, solve
+
+if TYPE_CHECKING:
+    from simulator.solve.highs import SolveResult, WarmStart
+
+
+# the solver (highspy) and the result tables are imported where a scenario is solved, so that loading and
+# checking one (``transim validate``) does not import them
+
+
+def solve(model, solver, **kwargs):
+    """:func:`simulator.solve.highs.solve`, imported on first use."""
+    from simulator.solve.highs import solve as highs_solve
+
+    return highs_solve(model, solver, **kwargs)
+
+
+def result_tables(model, duals, indicators, reduced_costs=None):
+    """:func:`simulator.results.tables.result_tables`, imported on first use."""
+    from simulator.results.tables import result_tables as tables
+
+    return tables(model, duals, indicators, reduced_costs)
 
 
 def _quiet(_msg: str) -> None:
