@@ -501,6 +501,7 @@ def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None =
     without targets (on a fresh LP), and ``policy_cost_mcny`` is the
     difference of the two objectives (present value, M CNY).
     """
+    from simulator.results.tables import SWEEP_TABLES
     from simulator.runs.pipeline import Prepared, run
     from simulator.solve.highs import WarmStart
 
@@ -511,12 +512,15 @@ def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None =
     try:
         scenario, inputs = _variant_inputs(bundle, overrides, data)
         # an infeasible variant: the targets its all-soft plan misses, without the IIS search (minutes a variant)
-        outcome = run(Prepared(scenario, inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}), warm=warm, conflicts=False)
+        outcome = run(
+            Prepared(scenario, inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}), warm=warm, conflicts=False, only=SWEEP_TABLES
+        )
         record.update(status="optimal", **summarise(outcome.tables, outcome.result.objective))
         record["reused_lp"] = bool(outcome.result.options.get("reused_lp", False))
         if data is not None:
             free, free_inputs = _variant_inputs({**bundle, "resolved": {**bundle["resolved"], "targets": []}}, overrides, data)
-            baseline = run(Prepared(free, free_inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}))
+            no_tables = frozenset()  # only its objective is needed
+            baseline = run(Prepared(free, free_inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}), only=no_tables)
             record["policy_cost_mcny"] = outcome.result.objective - baseline.result.objective
     except InfeasibleError as exc:
         record.update(status="infeasible", reason=str(exc))

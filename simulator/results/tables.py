@@ -547,28 +547,43 @@ def scorecard(m, duals: dict) -> pd.DataFrame:
     )
 
 
-def result_tables(m, duals: dict, indicators: dict, reduced_costs: dict | None = None) -> dict[str, pd.DataFrame]:
-    """All result tables of a solved model, sorted by their key columns.
+#: the tables a sweep variant is summarised from (:func:`simulator.sweep.summarise`)
+SWEEP_TABLES = frozenset({"capacity", "costs", "emissions", "scorecard"})
+
+
+def result_tables(
+    m, duals: dict, indicators: dict, reduced_costs: dict | None = None, only: frozenset[str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """All result tables of a solved model (or those named in ``only``), sorted by their key columns.
 
     ``limits`` (binding input limits, see ``results.limits``) is made when the
-    solver's reduced costs are given.
+    solver's reduced costs are given and ``only`` does not leave it out.
     """
-    dispatch = dispatch_table(m)
-    investment = investment_table(m)
-    tables = {
-        "capacity": capacity_table(m),
-        "dispatch": dispatch,
-        "generation": generation_table(dispatch),
-        "energy_use": energy_table(m),
-        "costs": cost_table(m, investment),
-        "investment": investment,
-        "emissions": emissions_table(m),
-        "indicators": indicator_table(m, indicators),
-        "measures": measures_table(m),
-        "measure_catalogue": measure_catalogue_table(m),
-        "prices": price_table(m, duals),
-        "scorecard": scorecard(m, duals),
+    makers = {
+        "capacity": lambda t: capacity_table(m),
+        "dispatch": lambda t: dispatch_table(m),
+        "generation": lambda t: generation_table(t["dispatch"]),
+        "energy_use": lambda t: energy_table(m),
+        "investment": lambda t: investment_table(m),
+        "costs": lambda t: cost_table(m, t["investment"]),
+        "emissions": lambda t: emissions_table(m),
+        "indicators": lambda t: indicator_table(m, indicators),
+        "measures": lambda t: measures_table(m),
+        "measure_catalogue": lambda t: measure_catalogue_table(m),
+        "prices": lambda t: price_table(m, duals),
+        "scorecard": lambda t: scorecard(m, duals),
     }
+    needs = {"generation": {"dispatch"}, "costs": {"investment"}}
+    wanted = set(makers) if only is None else set(only) | {d for n in only for d in needs.get(n, ())}
+    tables: dict[str, pd.DataFrame] = {}
+    for name, make in makers.items():  # in this order: a table's inputs come before it
+        if name in wanted:
+            tables[name] = make(tables)
+    if only is not None:
+        tables = {name: frame for name, frame in tables.items() if name in only}
+    order = ["capacity", "dispatch", "generation", "energy_use", "costs", "investment", "emissions"]
+    order += ["indicators", "measures", "measure_catalogue", "prices", "scorecard"]
+    tables = {name: tables[name] for name in order if name in tables}  # the files' order as before
     keys = {
         "capacity": ["year", "variable", "technology", "unit"],
         "dispatch": ["flow", "year", "slice"],
@@ -583,7 +598,7 @@ def result_tables(m, duals: dict, indicators: dict, reduced_costs: dict | None =
         "prices": ["year", "slice"],
         "scorecard": ["id"],
     }
-    if reduced_costs is not None:
+    if reduced_costs is not None and (only is None or "limits" in only):
         tables["limits"] = limits_table(m, duals, reduced_costs)  # already ranked
     for name, frame in tables.items():
         if not frame.empty and name in keys:

@@ -119,6 +119,7 @@ def run(
     log_dir=None,
     warm: WarmStart | None = None,
     conflicts: bool = True,
+    only: frozenset[str] | None = None,
 ) -> Outcome:
     """Build, solve and tabulate; explain an infeasible scenario.
 
@@ -127,6 +128,7 @@ def run(
     ``conflicts``: name an infeasible scenario's conflicting targets from
     HiGHS's IIS (:func:`explain_infeasible`); false reports the targets the
     all-soft plan misses, without the IIS search (sweeps: minutes a variant).
+    ``only``: the result tables to make (default all; a sweep needs four).
     """
     scenario = prepared.scenario
     soften = {t.id for t in scenario.spec.targets} if soft_targets else None
@@ -141,13 +143,15 @@ def run(
         raise explain_infeasible(prepared, exc, progress, conflicts=conflicts) from None
     t2 = time.perf_counter()
     progress("extracting results")
-    tables = result_tables(model, result.duals, collect_indicators(model), result.reduced_costs)
+    tables = result_tables(model, result.duals, collect_indicators(model), result.reduced_costs, only=only)
     t3 = time.perf_counter()
     timings = dict(prepared.timings)
     timings.update({"build_s": t1 - t0, "solve_s": t2 - t1, "results_s": t3 - t2})
     timings.update(result.timings)
     return Outcome(prepared, model, result, tables, timings, soft_targets=sorted(soften or []))
 
+
+SCORECARD = frozenset({"scorecard"})
 
 #: above this many LP rows the IIS search is skipped (it can take many minutes)
 IIS_MAX_ROWS = 60_000
@@ -186,7 +190,7 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
                 build=lambda soften: build(prepared, soften),
                 solve=lambda model: solve(model, scenario.spec.solver),
                 compile_lp=compile_lp,
-                tables=lambda model, result: result_tables(model, result.duals, collect_indicators(model))["scorecard"],
+                tables=lambda model, result: result_tables(model, result.duals, collect_indicators(model), only=SCORECARD)["scorecard"],
                 progress=progress,
             )
         except (AttributeError, RuntimeError, ValueError) as diag_exc:  # an IIS failure must not hide the infeasibility
@@ -194,7 +198,7 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
             err = None
         if err is not None:
             return err
-    card = result_tables(soft_model, soft_result.duals, collect_indicators(soft_model))["scorecard"]
+    card = result_tables(soft_model, soft_result.duals, collect_indicators(soft_model), only=SCORECARD)["scorecard"]
     short = card[card["shortfall"] > 1e-6]
     hard_ids = {t.id for t in hard}
     is_hard = short["id"].astype(str).str.split("@").str[0].isin(hard_ids)  # <id>@<year>: a path year
