@@ -228,43 +228,46 @@ def _append_matrix_rows(repn, families: list):
     appears only in matrix rows becomes a new column with its bounds; a fixed
     variable moves to the right-hand side (as the compiler does). Rows are in
     mixed form like the compiler's: an equality is one row (sense 0), an upper
-    bound one row (sense 1), a lower bound one row (sense −1), a range two rows.
-    A row left without variables is dropped if its bounds hold, else the LP is
-    refused (``InfeasibleConstraintException``, as the compiler does).
+    bound one row (sense 1), a lower bound one row (sense −1), a range two rows
+    (upper, then lower). A row left without variables is dropped if its bounds
+    hold, else the LP is refused (``InfeasibleConstraintException``, as the
+    compiler does).
     """
     from scipy import sparse
 
     columns = list(repn.columns)
-    known = _IdIndex(columns)
-    blocks, rhs_parts, rows = [], [], []
+    known = _IdIndex(columns)  # the compiler's columns are the model's unfixed variables outside the families
+    old = sparse.coo_array(repn.A)
+    parts_row, parts_col, parts_data = [old.row], [old.col], [old.data]
+    rhs_parts, rows = [np.asarray(repn.rhs, dtype=float)], list(repn.rows)
+    n_lp_rows = old.shape[0]
     for family in families:
         x = family._x
         n_rows = len(family._keys)
         block = sparse.csr_array((family._A_data, family._A_indices, family._A_indptr), shape=(n_rows, len(x)))
         lower, upper = family.lower_array, family.upper_array
-        fixed = np.fromiter((v.fixed for v in x), dtype=bool, count=len(x))
+        position = known.find(x)
+        unknown = np.flatnonzero(position < 0)
+        fixed = np.zeros(len(x), dtype=bool)
+        fixed[unknown] = [x[j].fixed for j in unknown]
         if fixed.any():
-            values = np.array([float(v.value) if f else 0.0 for v, f in zip(x, fixed, strict=True)])
+            values = np.zeros(len(x))
+            values[fixed] = [float(x[j].value) for j in np.flatnonzero(fixed)]
             shift = block @ values
             lower, upper = lower - shift, upper - shift
-            block = block[:, ~fixed]
-            x = [v for v, f in zip(x, fixed, strict=True) if not f]
-        position = known.find(x)
-        missing = np.flatnonzero(position < 0)
+        missing = np.flatnonzero((position < 0) & ~fixed)
         if len(missing):  # variables in no row of the compiled part: new columns, in the family's order
             position[missing] = np.arange(len(columns), len(columns) + len(missing))
             added = [x[j] for j in missing]
             columns.extend(added)
             known.add(added, position[missing])
-        block = block.tocoo()
-        counts = np.diff(block.tocsr().indptr)
-        empty = counts == 0
-        if empty.any():
-            bad = np.flatnonzero(empty & ((lower > 0.0) | (upper < 0.0)))
-            if len(bad):
-                raise InfeasibleConstraintException(
-                    f"model contains a trivially infeasible constraint, '{family[family._keys[bad[0]]].name}'"
-                )
+        entries = block.tocoo()
+        keep = ~fixed[entries.col]
+        entry_row, entry_col, entry_data = entries.row[keep], position[entries.col[keep]], entries.data[keep]
+        empty = np.bincount(entry_row, minlength=n_rows) == 0
+        bad = np.flatnonzero(empty & ((lower > 0.0) | (upper < 0.0)))
+        if len(bad):
+            raise InfeasibleConstraintException(f"model contains a trivially infeasible constraint, '{family[family._keys[bad[0]]].name}'")
         equal = (lower == upper) & ~empty
         has_upper = np.isfinite(upper) & ~equal & ~empty
         has_lower = np.isfinite(lower) & ~equal & ~empty
@@ -273,26 +276,27 @@ def _append_matrix_rows(repn, families: list):
         sense = np.concatenate([np.zeros(equal.sum(), int), np.ones(has_upper.sum(), int), -np.ones(has_lower.sum(), int)])
         order = np.lexsort((-sense, row))
         row, sense = row[order], sense[order]
-        # LP row r takes family row row[r]: select rows by a 0/1 matrix (rows repeat for a range)
-        pick = sparse.csr_array((np.ones(len(row)), (np.arange(len(row)), row)), shape=(len(row), n_rows))
-        placed = sparse.csr_array((block.data, (block.row, position[block.col])), shape=(n_rows, len(columns)))
-        blocks.append((pick @ placed).tocoo())  # columns so far; widened to the final column count below
+        if len(np.unique(row)) == len(row):  # no range: each family row is at most one LP row
+            lp_row = np.full(n_rows, -1)
+            lp_row[row] = np.arange(len(row))
+            used = lp_row[entry_row] >= 0
+            parts_row.append(n_lp_rows + lp_row[entry_row[used]])
+            parts_col.append(entry_col[used])
+            parts_data.append(entry_data[used])
+        else:  # LP row r takes family row row[r] (a range's row twice)
+            pick = sparse.csr_array((np.ones(len(row)), (np.arange(len(row)), row)), shape=(len(row), n_rows))
+            picked = (pick @ sparse.csr_array((entry_data, (entry_row, entry_col)), shape=(n_rows, len(columns)))).tocoo()
+            parts_row.append(n_lp_rows + picked.row)
+            parts_col.append(picked.col)
+            parts_data.append(picked.data)
+        n_lp_rows += len(row)
         rhs_parts.append(np.where(sense == -1, lower[row], upper[row]))
-        data = family._data
-        rows.extend(map(RowEntry, map(data.__getitem__, row.tolist()), sense.tolist()))
+        rows.extend(map(RowEntry, map(family._data.__getitem__, row.tolist()), sense.tolist()))
     n_cols = len(columns)
-
-    def widen(matrix):
-        matrix = sparse.csc_array(matrix)
-        indptr = np.concatenate([matrix.indptr, np.full(n_cols - matrix.shape[1], matrix.indptr[-1])])
-        return sparse.csc_array((matrix.data, matrix.indices, indptr), shape=(matrix.shape[0], n_cols))
-
-    A = sparse.vstack(
-        [widen(repn.A), *(sparse.coo_array((b.data, (b.row, b.col)), shape=(b.shape[0], n_cols)) for b in blocks)], format="csc"
-    )
-    A = sparse.csc_array(A)
-    rhs = np.concatenate([np.asarray(repn.rhs, dtype=float), *rhs_parts])
-    return LinearStandardFormInfo(widen(repn.c), repn.c_offset, A, rhs, [*repn.rows, *rows], columns, repn.objectives, repn.eliminated_vars)
+    A = sparse.csc_array((np.concatenate(parts_data), (np.concatenate(parts_row), np.concatenate(parts_col))), shape=(n_lp_rows, n_cols))
+    c = sparse.coo_array(repn.c)
+    c = sparse.csc_array((c.data, (c.row, c.col)), shape=(c.shape[0], n_cols))
+    return LinearStandardFormInfo(c, repn.c_offset, A, np.concatenate(rhs_parts), rows, columns, repn.objectives, repn.eliminated_vars)
 
 
 def compile_lp(model) -> CompiledLP:
