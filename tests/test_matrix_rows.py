@@ -18,7 +18,7 @@ import numpy as np
 import pyomo.core as pyo
 import pytest
 
-from simulator.model.matrix import LinearTerms, MatrixRows, matrix_rows, var_grid
+from simulator.model.matrix import LinearTerms, LinearView, MatrixRows, matrix_rows, var_grid
 from simulator.runs import pipeline
 from simulator.solve.highs import compile_lp, new_highs
 
@@ -192,3 +192,16 @@ def test_reference_hourly_families_equal_expression_rows():
     assert {"power.storage_state_of_charge", "power.curtailment_within_renewables", "balance_electricity"} <= families
     different = [k for k in rows_m if rows_m[k] != rows_e[k]]
     assert different == []
+
+
+def test_load_and_supply_views_evaluate_rows_by_hand():
+    """A LinearView row: 2·a + 3·b + 1 at a = 4, b = 5 is 24; the second row −b + 0.5 is −4.5."""
+    m = pyo.ConcreteModel()
+    m.v = pyo.Var(["a", "b"], initialize={"a": 4.0, "b": 5.0})
+    variables = np.empty(3, dtype=object)
+    variables[:] = [m.v["a"], m.v["b"], m.v["b"]]
+    terms = LinearTerms.of([0, 0, 1], variables, [2.0, 3.0, -1.0], 2)
+    terms.constant = np.array([1.0, 0.5])
+    view = LinearView([(2024, 0), (2024, 1)], terms)
+    assert pyo.value(view[2024, 0]) == 24.0 and pyo.value(view[2024, 1]) == -4.5
+    assert view.values_array().tolist() == [24.0, -4.5]

@@ -20,8 +20,10 @@ component                 index            meaning
                                            roofs that year, GW
 ========================  ===============  =====================================
 
-The power sector also exposes ``supply`` (year, slice) in GW, which the core
-balances against the sum of all loads. ``other`` is built last: the city
+``load`` is a :class:`simulator.model.matrix.LinearView` (rows the balance
+reads as a matrix block; ``load[y, s]`` is one row's expression). The power
+sector also exposes ``supply`` (year, slice) in GW, a ``LinearView`` too, which
+the core balances against the sum of all loads. ``other`` is built last: the city
 electricity the enabled sectors do not cover.
 """
 

@@ -37,7 +37,10 @@ Public components (read by the core, targets and results): ``supply[y,s]``,
 ``generation[y,s,g]`` (flexible plants), ``fixed_output[s,g]``,
 ``imported[y,s,i]``, ``import_capacity[y,i]``, ``curtailment[y,s]``, and the
 contract components ``use``, ``baseline_use``, ``load`` (zero), ``cost``,
-``emissions``, ``indicators``.
+``emissions``, ``indicators``. ``supply`` and ``renewable_available`` are
+:class:`~simulator.model.matrix.LinearView` rows over (year, slice); the
+per-slice families (storage state of charge and limits, imports within
+capacity, curtailment) are matrix blocks (:mod:`simulator.model.matrix`).
 """
 
 from __future__ import annotations
