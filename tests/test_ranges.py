@@ -93,9 +93,27 @@ def test_a_bad_range_row_is_refused_with_its_line(wuhan_copy):
     n = len(text.splitlines())  # header + rows: the new row is row n, line n + 1
     with pytest.raises(DataError) as err:
         load_inputs(wuhan_copy)
+    problems = err.value.problems  # the bad multipliers, and a second range for a source that has one
+    assert [p.where for p in problems] == [f"{path}:row {n} (line {n + 1})"] * 2
+    assert any("does not contain 1" in p.what for p in problems)
+    first = 2 + list(pd.read_csv(WUHAN / "ranges.csv")["source"]).index("est-wisco-output")
+    assert any(p.what == f"a second relative range for source est-wisco-output (the first is on line {first})" for p in problems)
+
+
+def test_a_repeated_cell_range_is_refused_with_both_lines(wuhan_copy):
+    """The fuzzer's duplicated ranges.csv row solved as if nothing happened: two ranges for one cell are ambiguous."""
+    path = wuhan_copy / "ranges.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    ranges = pd.read_csv(path).fillna("")
+    k = next(i for i, r in enumerate(ranges.itertuples()) if r.table and r.row)  # the first range on one cell
+    path.write_text("".join(lines) + lines[k + 1], encoding="utf-8")  # that row again, as the last line
+    n = len(lines)  # header + rows: the copy is row n, line n + 1
+    with pytest.raises(DataError) as err:
+        load_inputs(wuhan_copy)
     (problem,) = err.value.problems
+    r = ranges.iloc[k]
     assert problem.where == f"{path}:row {n} (line {n + 1})"
-    assert "does not contain 1" in problem.what
+    assert problem.what == f"a second {r['kind']} range for {r['table']}.csv {r['row']} {r['column']} (the first is on line {k + 2})"
 
 
 def test_a_data_set_without_ranges_declares_none(tmp_path):

@@ -365,6 +365,23 @@ def _read_ranges(path: Path, sources: pd.DataFrame, tables: dict, problems: list
         row=frame["row"].fillna("").astype(str),
         column=frame["column"].fillna("").astype(str),
     )
+    # one range per cell, per column of a table, or per estimate source (its rows without a table)
+    key = frame[["kind", "table", "row", "column"]].fillna("").assign(source=frame["source"].fillna("").where(frame["table"] == "", ""))
+    first_line = key.reset_index().groupby(list(key.columns), dropna=False)["index"].transform("min") + 2
+    for i in np.flatnonzero(key.duplicated().to_numpy()):
+        what = (
+            f"source {frame['source'].iat[i]}"
+            if frame["table"].iat[i] == ""
+            else f"{frame['table'].iat[i]}.csv {frame['row'].iat[i] or '(every row)'} {frame['column'].iat[i]}"
+        )
+        problems.append(
+            Problem(
+                f"{path}:row {i + 1} (line {i + 2})",
+                "kind, source, table, row, column",
+                f"a second {frame['kind'].iat[i]} range for {what} (the first is on line {first_line.iat[i]})",
+                "one range per cell, per column or per estimate source",
+            )
+        )
     for i, r in frame.iterrows():
         where = f"{path}:row {i + 1} (line {i + 2})"
         if r["kind"] not in ("relative", "absolute"):
