@@ -29,18 +29,18 @@ if TYPE_CHECKING:
 # checking one (``transim validate``) does not import them
 
 
-def solve(model, solver, **kwargs):
-    """:func:`simulator.solve.highs.solve`, imported on first use."""
+def solve(*args, **kwargs):
+    """:func:`simulator.solve.highs.solve` (same arguments), imported on first use."""
     from simulator.solve.highs import solve as highs_solve
 
-    return highs_solve(model, solver, **kwargs)
+    return highs_solve(*args, **kwargs)
 
 
-def result_tables(model, duals, indicators, reduced_costs=None):
-    """:func:`simulator.results.tables.result_tables`, imported on first use."""
+def result_tables(*args, **kwargs):
+    """:func:`simulator.results.tables.result_tables` (same arguments), imported on first use."""
     from simulator.results.tables import result_tables as tables
 
-    return tables(model, duals, indicators, reduced_costs)
+    return tables(*args, **kwargs)
 
 
 def _quiet(_msg: str) -> None:
