@@ -61,6 +61,25 @@ def test_optimal_face_range_on_paper():
     assert low == pytest.approx(1.0, abs=1e-6) and high == pytest.approx(1.0, abs=1e-6)  # unique: x = 1
 
 
+def test_values_attainable_together_on_the_optimal_face_on_paper():
+    """min 2x + 2y, x + y ≥ 1: every split with x + y = 1 costs 2.
+
+    x = 0.3, y = 0.7 together: optimal. x = 0.8 and y = 0.8 each lie in
+    their own range [0, 1], but together cost 3.2 > 2: not an optimum.
+    x = 0.3, y = 0.3 violates x + y ≥ 1. The check leaves the face as it
+    was: x's range is still [0, 1] afterwards.
+    """
+    m, result, column = _two_columns(2.0)
+    face = optimal_face(result)
+    x, y = [column[id(m.x)]], [column[id(m.y)]]
+    tol = 1e-6
+    assert face.attainable([(x, [1.0], 0.3, tol), (y, [1.0], 0.7, tol)])
+    assert not face.attainable([(x, [1.0], 0.8, tol), (y, [1.0], 0.8, tol)])
+    assert not face.attainable([(x, [1.0], 0.3, tol), (y, [1.0], 0.3, tol)])
+    low, high = face(x, [1.0])
+    assert low == pytest.approx(0.0, abs=1e-7) and high == pytest.approx(1.0, abs=1e-7)
+
+
 def test_perturbed_coefficient_gives_the_same_lp_and_tables(tmp_path):
     prepared = pipeline.prepare(SCENARIOS / "reference.yaml", {"time": {"days": 2}})
     model = pipeline.build(prepared)
