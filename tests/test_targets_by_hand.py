@@ -278,3 +278,23 @@ def test_growth_value_of_a_decline_and_a_share_over_a_small_denominator():
     assert ind.value(2026) == pytest.approx(10.0)
     share = Indicator("toy.s", "%", "share", {2024: 0.5}, denominator={2024: 2e-12}, scale=100.0)
     assert share.value(2024) == pytest.approx(2.5e13)
+
+
+def test_a_soft_share_over_a_zero_denominator_has_an_undefined_shortfall():
+    """A soft 60 % share of x over a denominator that is 0 in 2026 (denominator_ref 0.5 for the factor k).
+
+    The row reads x − 0.6·0 + k·shortfall ≥ 0: met by x = 0 with no shortfall (penalty 1 M CNY per point),
+    objective 300 as with no target. The shortfall in points, 100·shortfall·k/denominator = 0/0, is
+    undefined: nan, not a division error (round 3 of docs/testing.md: ``shortfall_in_units`` 11).
+    """
+    m, indicators = _model()
+    indicators["toy.none"] = Indicator(
+        "toy.none", "%", "share", m.x, denominator=dict.fromkeys(YEARS, 0.0), scale=100.0, denominator_ref=0.5
+    )
+    rows = resolve_targets(_scenario([_target("z", "toy.none", value=60.0, mode="soft")]), indicators)
+    add_targets(m, rows, 1.0)
+    m.total_cost = pyo.Objective(expr=sum(2.0 * m.x[y] + 3.0 * m.a[y] + m.v[y] for y in m.Y) + m.targets.penalty)
+    result = solve(m, Solver())
+    assert result.objective == pytest.approx(_rhs_free_objective())
+    assert pyo.value(m.targets.shortfall["z"]) == pytest.approx(0.0)
+    assert math.isnan(shortfall_in_units(m, rows[0]))
