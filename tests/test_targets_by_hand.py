@@ -298,3 +298,35 @@ def test_a_soft_share_over_a_zero_denominator_has_an_undefined_shortfall():
     assert result.objective == pytest.approx(_rhs_free_objective())
     assert pyo.value(m.targets.shortfall["z"]) == pytest.approx(0.0)
     assert math.isnan(shortfall_in_units(m, rows[0]))
+
+
+def test_a_partly_met_soft_growth_target_and_a_met_one_report_their_shortfalls_in_percent():
+    """2025 (n = 2 years from the 2023 base of 100): a hard growth ≥ 1 % holds v at 100·1.01² = 102.01; a soft
+    growth ≥ 1.2 % at 1e-4 M CNY per % (far below v's 1 M CNY per unit) stays short. Value 1 %/yr, shortfall
+    1.2 − 1 = 0.2 points (in numerator units 100·1.012² − 102.01 = 0.4044 < 1). A soft growth ≤ 5 % (level
+    110.25) is met with room to spare: shortfall 0, not 5 − 1 = 4. Objective 2·100 + 102.01 plus a penalty of
+    1e-4·0.4044/2.024 (k = 100·2·1.012/100 = 2.024 per %).
+    """
+    targets = [
+        _target("hard", "toy.growth", year=2025, value=1.0),
+        _target("soft", "toy.growth", year=2025, value=1.2, mode="soft", penalty_mcny_per_unit=1e-4),
+        _target("cap", "toy.growth", year=2025, value=5.0, sense="<=", mode="soft", penalty_mcny_per_unit=1.0),
+    ]
+    m, rows, result = _solve(targets)
+    by_id = {r.id: r for r in rows}
+    assert pyo.value(m.v[2025]) == pytest.approx(102.01)
+    assert pyo.value(m.targets.shortfall["soft"]) == pytest.approx(0.4044 / 2.024)
+    assert shortfall_in_units(m, by_id["soft"]) == pytest.approx(0.2)
+    assert shortfall_in_units(m, by_id["cap"]) == 0.0
+    assert result.objective == pytest.approx(302.01 + 1e-4 * 0.4044 / 2.024)
+
+
+def test_a_target_that_does_not_bind_has_a_price_of_zero():
+    """A dual of 0 (the target does not bind) or of solver noise (1e-12 M CNY) is a price of 0, for every sense."""
+    targets = [_target("lo", "toy.emissions", value=10.0), _target("hi", "toy.level", value=50.0, sense="<=")]
+    m, rows, result = _solve(targets)
+    for row in rows:  # e = 20 ≥ 10 and x = 0 ≤ 50: neither binds
+        assert shadow_price(row, result.duals[m.targets.target_met[row.id]]) == 0.0
+        assert shadow_price(row, 0.0) == 0.0
+        assert shadow_price(row, 1e-12) == 0.0
+        assert shadow_price(row, -1e-12) == 0.0
