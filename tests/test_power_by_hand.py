@@ -218,3 +218,39 @@ def test_existing_pv_retiring_inside_the_horizon_is_replaced_in_its_retirement_y
     assert [pyo.value(p.pv_capacity[y, "utility"]) for y in m.Y] == pytest.approx([1 + 1 / 0.81] * 3, abs=1e-6)
     assert [pyo.value(p.cost_pv[y]) for y in m.Y] == pytest.approx([100 / 0.81, 100 / 0.81, 100 * (1 + 1 / 0.81)])
     assert result.objective == pytest.approx(988.8888889)
+
+
+def test_a_binding_annual_import_limit_and_its_finite_difference(tiny_inputs):  # noqa: F811
+    """No PV, no storage; the grid (0.05 CNY/kWh by day, 0.10 by night) may deliver 6 TWh a year; a 1 GW
+    plant at 0.20 CNY/kWh (no fuel) covers the rest of the flat 1 GW load (8.76 TWh).
+
+    The grid takes the day first (4,380 GWh at 0.05 = 219 M CNY), then 1,620 GWh of the night (0.369863 GW,
+    162 M CNY); the plant the other 2,760 GWh (552 M CNY). Objective 933 M CNY. One TWh more of the limit
+    moves a TWh of the night from the plant to the grid: −(0.20 − 0.10)·1,000 = −100 M CNY per TWh
+    (limit 6.1 TWh → 923 M CNY: the grid 1,720 GWh of the night, the plant 2,660 GWh).
+    """
+    inputs = _edit(tiny_inputs, "pv_classes", potential_gw=0.0, max_build_gw_per_yr=0.0)
+    inputs = _edit(inputs, "storage", max_build_gw_per_yr=0.0)
+    inputs = _edit(inputs, "generators", [_plant("peaker", "flexible", 1.0, vopex=0.2)])
+    for limit, objective in [(6.0, 933.0), (6.1, 923.0)]:
+        m = build_model(_scenario(), _edit(inputs, "imports", annual_limit_twh=limit), _slices())
+        result = solve(m, Solver())
+        assert pyo.value(m.power.imported_twh[2024, "grid"]) == pytest.approx(limit)
+        assert result.objective == pytest.approx(objective)
+    assert [pyo.value(m.power.imported[2024, s, "grid"]) for s in m.S] == pytest.approx([1.0, 1.72 / 4.38])
+    assert [pyo.value(m.power.generation[2024, s, "peaker"]) for s in m.S] == pytest.approx([0.0, 2.66 / 4.38], abs=1e-9)
+
+
+def test_renewable_production_of_a_wind_farm_on_the_capacity_basis(tiny_inputs):  # noqa: F811
+    """No PV; a 0.4 GW wind farm at a capacity factor of 0.5 (renewable) runs 0.2 GW · 8,760 h = 1.752 TWh.
+    Capacity basis: f_ce · (H_pv · 0 GW of PV + 1.752 TWh) = 0.3 · 1.752 = 0.5256 Mtce; output basis: the 1.752 TWh
+    used (never curtailed under the 1 GW load) at the same factor, 0.5256 Mtce.
+    """
+    inputs = _edit(tiny_inputs, "pv_classes", potential_gw=0.0, max_build_gw_per_yr=0.0)
+    inputs = _edit(inputs, "generators", [_plant("wind", "profile", 0.4, profile="cf_wind", renewable=1)])
+    time = two_hand_slices({"cf_pv": [1.0, 0.0], "cf_wind": [0.5, 0.5], "load_city": [1.0, 1.0], "tou_multiplier": [0.5, 1.0]})
+    for basis in ("capacity", "output"):
+        acct = {"renewable_coal_equivalent_kgce_per_kwh": 0.3, "pv_full_load_hours": 1000.0, "renewable_production_basis": basis}
+        m = build_model(_scenario(accounting=acct), inputs, time)
+        solve(m, Solver())
+        assert pyo.value(m.power.renewable_production[2024]) == pytest.approx(0.5256)
