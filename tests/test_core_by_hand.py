@@ -156,3 +156,15 @@ def test_roof_pv_is_built_cumulatively_in_its_own_class():
     assert result.objective == pytest.approx(0.8)
     assert result.duals[m.roof_pv_built[2024, "roof"]] == pytest.approx(1.0)
     assert result.duals[m.roof_pv_built[2025, "roof"]] == pytest.approx(1.0)
+
+
+def test_a_diagnostic_build_with_supply_to_spare_leaves_nothing_unserved(tiny_inputs):  # noqa: F811
+    """The two-slice PV + storage case of test_tiny_storage (the grid could deliver 10 GW against a 1 GW load),
+    built with the diagnostic unserved load: unserved[y,s] ≥ 0 is 0 in both slices and the optimum is the
+    hand-worked 396.2962963 M CNY. (Unserved load below zero would pay 30 CNY/kWh for every kWh supplied
+    beyond the load: 9 GW of surplus grid imports.)
+    """
+    m = build_model(_scenario(), tiny_inputs, _slices(), unserved=True)
+    result = solve(m, Solver())
+    assert [pyo.value(m.unserved[2024, s]) for s in m.S] == pytest.approx([0.0, 0.0], abs=1e-9)
+    assert result.objective == pytest.approx(396.2962963)
