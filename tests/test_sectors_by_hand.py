@@ -559,3 +559,34 @@ def test_measures_on_new_construction_are_limited_by_the_floor_built_each_year()
     assert out["max_rate_per_yr"].to_dict() == pytest.approx({"standard": 2.0, "tight": 1.5, "home_standard": 5.0, "retrofit": 50.0})
     assert out["potential"].to_dict() == pytest.approx({"standard": 7.0, "tight": 3.0, "home_standard": 15.0, "retrofit": 100.0})
     assert cat["max_rate_per_yr"].tolist() == [50.0, 1.5, 50.0, 50.0]  # the catalogue itself is not changed
+
+
+def test_a_measure_saves_only_in_its_own_building_category(buildings_inputs):
+    """A second category, homes: 5 Mm² (none built), 50 kWh/m² and 4 kgce/m² of gas → 0.25 TWh, 0.02 Mtce.
+    An office measure ``swap`` saves 0.01 Mtce of gas per Mm² (1 M CNY per Mm² over 10 years: 0.1 M CNY/yr).
+
+    Building energy use in 2024 with no new measure (electricity at 0.3, as in the cases above):
+    0.3·(1.1 + 0.25) + 0.055 + 0.02 + 0.008 (the standing heat pumps' heat) = 0.488 Mtce. Target ≤ 0.468:
+    0.02 Mtce of office gas, 2 Mm² of ``swap`` (0.2 M CNY/yr). Office gas 0.055 − 0.02 = 0.035 Mtce; the homes
+    keep their 0.02 Mtce (a measure of the offices saves nothing in the homes).
+    """
+    stock = pd.read_csv(buildings_inputs.root / "buildings_stock.csv").to_dict("records")
+    home = {**stock[0], "category": "home", "floor_area_mm2": 5.0, "new_floor_area_mm2_per_yr": 0.0}
+    home |= {"electricity_kwh_per_m2": 50.0, "gas_kgce_per_m2": 4.0}
+    pd.DataFrame([*stock, home]).to_csv(buildings_inputs.root / "buildings_stock.csv", index=False)
+    rows = pd.read_csv(buildings_inputs.root / "measures_buildings.csv").to_dict("records")
+    swap = {**rows[0], "measure": "swap", "existing": 0.0, "saving_electricity": 0.0, "saving_gas": 0.01}
+    swap |= {"renewable_kind": "none", "renewable_heat_mtce_per_unit": 0.0, "capex_mcny_per_unit": 1.0}
+    pd.DataFrame([*rows, swap]).to_csv(buildings_inputs.root / "measures_buildings.csv", index=False)
+    inputs = load_inputs(buildings_inputs.root)
+    acct = {"renewable_coal_equivalent_kgce_per_kwh": 0.3}
+    free, free_result, _ = _solve(inputs, {"buildings": {}}, accounting=acct)
+    assert collect_indicators(free)["buildings.energy_use"].value(2024) == pytest.approx(0.488)
+    limit = {"id": "use", "indicator": "buildings.energy_use", "year": 2024, "value": 0.468, "sense": "<="}
+    m, result, _ = _solve(inputs, {"buildings": {}}, [limit], accounting=acct)
+    b = m.buildings
+    assert pyo.value(b.adopted[2024, "swap"]) == pytest.approx(2.0)
+    assert pyo.value(b.use_by_category[2024, "office", "gas"]) == pytest.approx(0.035)
+    assert pyo.value(b.use_by_category[2024, "home", "gas"]) == pytest.approx(0.02)
+    assert pyo.value(b.use_by_category[2024, "home", "electricity"]) == pytest.approx(0.25)
+    assert result.objective - free_result.objective == pytest.approx(0.2)
