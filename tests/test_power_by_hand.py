@@ -199,25 +199,31 @@ def test_a_soft_target_penalty_enters_the_objective(tiny_inputs):  # noqa: F811
     assert result.objective == pytest.approx(434.5679012)
 
 
-def test_existing_pv_retiring_inside_the_horizon_is_replaced_in_its_retirement_year(tiny_inputs):  # noqa: F811
-    """1 GW of PV already standing (no cost: sunk), retiring in 2026 (``existing_retire_year``); years 2024-2026.
+@pytest.mark.parametrize(
+    ("retire", "built", "objective"),
+    [(2026, [1 / 0.81, 0.0, 1.0], 988.8888889), (2025, [1 / 0.81, 1.0, 0.0], 1088.8888889)],
+)
+def test_existing_pv_retiring_inside_the_horizon_is_replaced_in_its_retirement_year(tiny_inputs, retire, built, objective):  # noqa: F811
+    """1 GW of PV already standing (no cost: sunk), retiring in 2026 or in 2025 (``existing_retire_year``); years 2024-2026.
 
-    pv_capacity[y] = pv_capacity[y−1] + pv_new[y] − (E[y−1] − E[y]) with E = 1, 1, 0 GW. Each year the
-    hand-worked plan of test_tiny_storage wants 1 + 1/0.81 = 2.2345679 GW of PV: in 2024 the standing GW
-    covers the day, new PV 1/0.81 = 1.2345679 GW feeds the battery; 2025 keeps it (E[2024] − E[2025] = 0:
-    nothing new); in 2026 the standing GW is gone and 1 GW is rebuilt (100 < 219 saved).
-    pv_new = 1.2345679, 0, 1 GW; pv_capacity 2.2345679 GW every year.
-    Cost: storage 50/0.81 + 100/0.9 = 172.839506 M CNY/yr × 3; PV annuities 100·1.2345679 (2024, 2025)
-    and 100·2.2345679 (2026) → 988.8888889 M CNY = 3 · 396.2962963 − 2 · 100 (the standing GW's two years).
+    pv_capacity[y] = pv_capacity[y−1] + pv_new[y] − (E[y−1] − E[y]) with E = 1, 1, 0 GW (or 1, 0, 0). Each
+    year the hand-worked plan of test_tiny_storage wants 1 + 1/0.81 = 2.2345679 GW of PV: in 2024 the standing
+    GW covers the day, new PV 1/0.81 = 1.2345679 GW feeds the battery; while the standing GW runs nothing new is
+    built (E[y−1] − E[y] = 0); in its retirement year 1 GW is rebuilt (100 < 219 saved), and not again after it.
+    Retiring 2026: pv_new = 1.2345679, 0, 1 GW; retiring 2025: 1.2345679, 1, 0 GW; pv_capacity 2.2345679 GW
+    every year. Cost: storage 50/0.81 + 100/0.9 = 172.839506 M CNY/yr × 3; PV annuities 100 M CNY/GW-yr on the
+    new PV → 988.8888889 M CNY = 3 · 396.2962963 − 2 · 100 (the standing GW's two years), or 1,088.8888889
+    (one year).
     """
-    inputs = _edit(tiny_inputs, "pv_classes", existing_gw=1.0, existing_retire_year=2026)
+    inputs = _edit(tiny_inputs, "pv_classes", existing_gw=1.0, existing_retire_year=retire)
     m = build_model(_three_years(), inputs, _slices())
     result = solve(m, Solver())
     p = m.power
-    assert [pyo.value(p.pv_new[y, "utility"]) for y in m.Y] == pytest.approx([1 / 0.81, 0.0, 1.0], abs=1e-6)
+    assert [pyo.value(p.pv_new[y, "utility"]) for y in m.Y] == pytest.approx(built, abs=1e-6)
     assert [pyo.value(p.pv_capacity[y, "utility"]) for y in m.Y] == pytest.approx([1 + 1 / 0.81] * 3, abs=1e-6)
-    assert [pyo.value(p.cost_pv[y]) for y in m.Y] == pytest.approx([100 / 0.81, 100 / 0.81, 100 * (1 + 1 / 0.81)])
-    assert result.objective == pytest.approx(988.8888889)
+    new_pv = [sum(built[: j + 1]) for j in range(3)]
+    assert [pyo.value(p.cost_pv[y]) for y in m.Y] == pytest.approx([100 * v for v in new_pv])
+    assert result.objective == pytest.approx(objective)
 
 
 def test_a_binding_annual_import_limit_and_its_finite_difference(tiny_inputs):  # noqa: F811
