@@ -590,3 +590,22 @@ def test_a_measure_saves_only_in_its_own_building_category(buildings_inputs):
     assert pyo.value(b.use_by_category[2024, "home", "gas"]) == pytest.approx(0.02)
     assert pyo.value(b.use_by_category[2024, "home", "electricity"]) == pytest.approx(0.25)
     assert result.objective - free_result.objective == pytest.approx(0.2)
+
+
+def test_a_steel_measure_saving_two_carriers_keeps_both_uses_non_negative(steel_inputs):
+    """The measure saves 0.2 Mtce of coal and 0.64 TWh of electricity per unit (electricity at 0.3 kgce/kWh).
+    x units beyond the standing 0.5: intensity 1000·(1.0 − 0.2x + 0.3·(0.8 − 0.64x))/2 = 500·(1.24 − 0.392x).
+    ≤ 375 kgce/t: x = 1.25 (adopted 1.75), electricity 0.8 − 0.8 = 0, coal 0.75 Mtce. ≤ 370 would need
+    electricity below zero: infeasible (both (steel, coal) and (steel, electricity) keep a use ≥ 0 row).
+    """
+    path = steel_inputs.root / "measures_steel.csv"
+    pd.read_csv(path).assign(saving_electricity=0.64).to_csv(path, index=False)
+    inputs = load_inputs(steel_inputs.root)
+    target = {"id": "steel", "indicator": "steel.energy_intensity", "year": 2024, "value": 375.0, "sense": "<="}
+    acct = {"steel_electricity_kgce_per_kwh": 0.3}
+    m, _, _ = _solve(inputs, {"steel": {}}, [target], accounting=acct)
+    assert pyo.value(m.steel.adopted[2024, "pci"]) == pytest.approx(1.75)
+    assert pyo.value(m.steel.use[2024, "electricity"]) == pytest.approx(0.0, abs=1e-9)
+    assert pyo.value(m.steel.use[2024, "coal"]) == pytest.approx(0.75)
+    with pytest.raises(InfeasibleError):
+        _solve(inputs, {"steel": {}}, [{**target, "value": 370.0}], accounting=acct)
