@@ -12,6 +12,9 @@ repository root, after one ``mutmut run`` (stop it with Ctrl-C once it runs muta
     nice .venv/bin/python scripts/mutation.py run          # run them (MAXC=2 workers), the most relevant first
     .venv/bin/python scripts/mutation.py summary           # counts by file, and the survivors with their diffs
 
+Each command takes ``--only PATTERN`` (a regular expression searched in "module.function", e.g.
+``--only 'model\\.matrix|_contract|_balance_electricity'``): only those functions' mutants are listed, run, counted.
+
 Classes: ``doc`` (only a Pyomo ``doc=`` string changes), ``dtype_none`` (``astype(None)`` /
 ``dtype=None``: pandas keeps float64), ``raises`` (a ``None``, an unknown column or key, a dropped
 argument: the first test that reaches the line raises), ``semantic`` (the rest). ``run`` takes
@@ -68,10 +71,68 @@ FUNCTIONS = [
     ("simulator.sectors.industry", "x_product_conversion_mtce"),
     ("simulator.sectors.industry", "x__product_use"),
 ]
+#: round 4: the matrix blocks (simulator/model/matrix.py) and the functions main rewrote as matrix blocks, and the LP
+#: compiler that appends their rows; ``--only PATTERN`` (a regular expression searched in "module.function") selects them
+ROUND_4 = [
+    *[
+        ("simulator.model.matrix", f)
+        for f in [
+            "x_var_grid",
+            "x__first_appearance",
+            "xǁLinearTermsǁempty",
+            "xǁLinearTermsǁof",
+            "xǁLinearTermsǁ__add__",
+            "xǁLinearTermsǁ__neg__",
+            "xǁLinearTermsǁ__sub__",
+            "xǁLinearTermsǁcsr",
+            "x_linear_sum",
+            "xǁLinearViewǁ__init__",
+            "xǁLinearViewǁ__getitem__",
+            "xǁLinearViewǁ__contains__",
+            "xǁLinearViewǁ__iter__",
+            "xǁLinearViewǁ__len__",
+            "xǁLinearViewǁkeys",
+            "xǁLinearViewǁvalues_array",
+            "xǁ_RowDataǁindex",
+            "xǁMatrixRowsǁ__init__",
+            "xǁMatrixRowsǁconstruct",
+            "xǁMatrixRowsǁ__getitem__",
+            "xǁMatrixRowsǁ__contains__",
+            "xǁMatrixRowsǁ__iter__",
+            "xǁMatrixRowsǁkeys",
+            "xǁMatrixRowsǁvalues",
+            "xǁMatrixRowsǁitems",
+            "xǁMatrixRowsǁrow_of",
+            "xǁMatrixRowsǁrow_expression",
+            "x_matrix_rows",
+            "x_is_matrix_rows",
+        ]
+    ],
+    ("simulator.sectors.power", "x__storage_within_capacity"),
+    ("simulator.sectors.power", "x__import_within_capacity"),
+    ("simulator.sectors.power", "x__curtailment"),
+    ("simulator.sectors.power", "x__supply"),
+    ("simulator.solve.highs", "x_compile_lp"),
+    ("simulator.solve.highs", "x__matrix_families"),
+    ("simulator.solve.highs", "xǁ_IdIndexǁ__init__"),
+    ("simulator.solve.highs", "xǁ_IdIndexǁ_sort"),
+    ("simulator.solve.highs", "xǁ_IdIndexǁfind"),
+    ("simulator.solve.highs", "xǁ_IdIndexǁadd"),
+    ("simulator.solve.highs", "x__append_matrix_rows"),
+]
+FUNCTIONS += ROUND_4
 NEVER_RUN_IN_ROUND_1 = 4  # the first four functions
 MUTANTS = Path("mutants")
 SELECTION = MUTANTS / "selection.json"
 DOC = re.compile(r',?\s*doc=(f?"[^"]*"|None)')
+
+
+def _only(selection: dict) -> dict:
+    """The mutants of the functions ``--only PATTERN`` selects (all without it)."""
+    if "--only" not in sys.argv:
+        return selection
+    pattern = re.compile(sys.argv[sys.argv.index("--only") + 1])
+    return {k: v for k, v in selection.items() if pattern.search(v["function"])}
 
 
 def _classify(lines: list[str]) -> str:
@@ -106,7 +167,7 @@ def list_mutants() -> None:
         }
         for name, code in funcs.items():
             base, num = name.rsplit("__mutmut_", 1)
-            if num == "orig" or (module, base) not in FUNCTIONS:
+            if num == "orig" or (module, base) not in FUNCTIONS or not _only({0: {"function": f"{module}.{base}"}}):
                 continue
             orig = [x.replace(base + "__mutmut_orig", "F") for x in funcs[base + "__mutmut_orig"]]
             diff = difflib.unified_diff(orig, [x.replace(name, "F") for x in code], lineterm="", n=0)
@@ -148,7 +209,14 @@ def _order(selection: dict) -> list[str]:
         round_1_open = s["number"] in ROUND_1_OPEN.get(s["function"], [])
         return (later, tier[s["class"]], not round_1_open, s["rank"], s["number"])
 
-    names = sorted(selection, key=key)
+    def key_4(name):  # round 4 (``--only``): the matrix module, the rewritten families, _contract, the LP compiler
+        s, groups = selection[name], ["model.matrix", "power.x__(storage|import|curtail|supply)|core.x__balance", "_contract"]
+        group = next((g for g, p in enumerate(groups) if re.search(p, s["function"])), len(groups))
+        if group == 2 and not re.search(r"linear_sum|var_grid|row\[|w_twh|w_h\b|worn|\b[gir]i\b", " ".join(s["diff"])):
+            group = len(groups) + 1  # _contract's lines round 3 already ran (the cost annuities), after the LP compiler
+        return (tier[s["class"]], group, s["rank"], s["number"])
+
+    names = sorted(selection, key=key_4 if "--only" in sys.argv else key)
     return names if os.environ.get("ALL") == "1" else [n for n in names if tier[selection[n]["class"]] < 2]
 
 
@@ -165,7 +233,7 @@ def run() -> None:
             __import__(test.stem)
     stats = json.loads(Path("mutmut-stats.json").read_text())
     duration, tests_of = stats["duration_by_test"], stats["tests_by_mangled_function_name"]
-    selection = json.loads(Path("selection.json").read_text())
+    selection = _only(json.loads(Path("selection.json").read_text()))
     workers = int(os.environ.get("MAXC", "2"))
     metas: dict[str, dict] = {}
 
@@ -222,7 +290,7 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 36: "timeout", -24: "timeout"
 
 def summary() -> None:
     """Counts by file and class; the survivors with their diffs."""
-    selection = json.loads(SELECTION.read_text())
+    selection = _only(json.loads(SELECTION.read_text()))
     codes: dict[str, int | None] = {}
     for path in {n.split(".x")[0] for n in selection}:
         codes |= json.loads((MUTANTS / (path.replace(".", "/") + ".py.meta")).read_text())["exit_code_by_key"]

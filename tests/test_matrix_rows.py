@@ -118,6 +118,12 @@ def test_var_grid_is_in_index_order():
     m.v = pyo.Var([2024, 2025], range(3), ["a", "b"])
     grid = var_grid(m.v, 2, 3, 2)
     assert grid[1, 2, 0] is m.v[2025, 2, "a"] and grid[0, 1, 1] is m.v[2024, 1, "b"]
+    assert var_grid(m.v, 6, 2)[5, 1] is m.v[2025, 2, "b"]  # the kept grid, another shape
+    m.u = pyo.Var([2024, 2025])  # one index set: its keys are years, not 1-tuples
+    assert var_grid(m.u, 2)[1] is m.u[2025]
+    m.w = pyo.Var([2024, 2025], range(3))
+    with pytest.raises(ValueError, match=r"^w: 6 entries, expected \(2, 2\)$"):
+        var_grid(m.w, 2, 2)
 
 
 def _expression_families(m, storage):
@@ -205,3 +211,79 @@ def test_load_and_supply_views_evaluate_rows_by_hand():
     view = LinearView([(2024, 0), (2024, 1)], terms)
     assert pyo.value(view[2024, 0]) == 24.0 and pyo.value(view[2024, 1]) == -4.5
     assert view.values_array().tolist() == [24.0, -4.5]
+
+
+def _vars(*items):
+    """An object array of Pyomo variables (numpy would otherwise try to unpack them)."""
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+def test_columns_numbered_by_first_appearance():
+    """Variables [b, a, b, c]: distinct ones in order of appearance b, a, c (first at 0, 1, 3), entries numbered 0 1 0 2;
+    reversed [c, a, b]: c, a, b at 0, 1, 2 — one of the two orders is not the order of memory addresses."""
+    from simulator.model.matrix import _first_appearance
+
+    m = pyo.ConcreteModel()
+    m.v = pyo.Var(["a", "b", "c"])
+    a, b, c = m.v["a"], m.v["b"], m.v["c"]
+    first, index = _first_appearance(_vars(b, a, b, c))
+    assert first.tolist() == [0, 1, 3] and index.tolist() == [0, 1, 0, 2]
+    first, index = _first_appearance(_vars(c, a, b))
+    assert first.tolist() == [0, 1, 2] and index.tolist() == [0, 1, 2]
+
+
+def test_csr_sums_duplicates_and_drops_cancelled_terms():
+    """Row 0: x + 2·y − x = 2·y (x cancels, no stored zero); row 1: 0·x + 3·y = 3·y (the zero term dropped first).
+    Columns by first appearance: x (0), y (1); CSR data [2, 3], column indices [1, 1], row starts [0, 1, 2]."""
+    m = pyo.ConcreteModel()
+    m.x, m.y = pyo.Var(), pyo.Var()
+    terms = LinearTerms.of([0, 0, 0, 1, 1], _vars(m.x, m.y, m.x, m.x, m.y), [1.0, 2.0, -1.0, 0.0, 3.0], 2)
+    data, indices, indptr, x = terms.csr()
+    assert data.tolist() == [2.0, 3.0] and indices.tolist() == [1, 1] and indptr.tolist() == [0, 1, 2]
+    assert len(x) == 2 and x[0] is m.x and x[1] is m.y
+    # the same rows as a family: row 0 reads 2·y, so 2·y ≤ 4 at y = 1.5 holds with 1 to spare
+    m.rows = matrix_rows([("r", 0), ("r", 1)], terms, upper=[4.0, 6.0])
+    m.y.set_value(1.5)
+    assert pyo.value(m.rows.row_expression(("r", 0))) == 3.0 and pyo.value(m.rows.row_expression(("r", 1))) == 4.5
+    assert [k for k, _ in m.rows.items()] == [("r", 0), ("r", 1)] and [c.index() for c in m.rows.values()] == [("r", 0), ("r", 1)]
+
+
+def test_view_counts_an_unset_variable_as_zero():
+    """2·a + 5·c + 1 at a = 4, c unset: 9 (c counts 0); the view's keys, length and membership are its rows'."""
+    m = pyo.ConcreteModel()
+    m.v = pyo.Var(["a", "c"], initialize={"a": 4.0})
+    terms = LinearTerms.of([0, 0], _vars(m.v["a"], m.v["c"]), [2.0, 5.0], 1)
+    terms.constant = np.array([1.0])
+    view = LinearView([(2024, 0)], terms)
+    assert view.values_array().tolist() == [9.0]
+    assert len(view) == 1 and (2024, 0) in view and (2024, 1) not in view and list(view.keys()) == [(2024, 0)] == list(view)
+
+
+def _fixed_only_model(upper: float):
+    """x ≥ 0 with cost 1; a family: row 0: 0.5·y = 1 (y fixed at 2: 1 = 1 holds), row 1: x + 0.5·y ≤ upper."""
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(bounds=(0, None))
+    m.y = pyo.Var(initialize=2.0)
+    m.y.fix()
+    m.cost = pyo.Objective(expr=m.x)
+    m.other = pyo.Constraint(expr=m.x >= 0.25)
+    terms = LinearTerms.of([0, 1, 1], _vars(m.y, m.x, m.y), [0.5, 1.0, 0.5], 2)
+    m.limits = matrix_rows([0, 1], terms, lower=[1.0, -np.inf], upper=[1.0, upper])
+    return m
+
+
+def test_a_row_left_without_variables_is_dropped_if_it_holds_and_refused_if_not():
+    """Row 0: 0.5·2 = 1 holds: dropped (bounds 0 ≤ 0 after moving y); row 1: x + 1 ≤ 3 → x ≤ 2 is kept: one appended row.
+    With y's row at 0.5·2 ≤ 0.9 instead the LP is refused, naming the row."""
+    from pyomo.common.errors import InfeasibleConstraintException
+
+    compiled = compile_lp(_fixed_only_model(3.0))
+    names = [con.name for con, _ in compiled.repn.rows]
+    assert names == ["other", "limits[1]"]
+    assert compiled.lp.row_upper_[1] == 2.0 and compiled.lp.row_lower_[0] == 0.25
+    m = _fixed_only_model(3.0)
+    m.bad = matrix_rows(["b"], LinearTerms.of([0], _vars(m.y), [0.5], 1), upper=0.9)
+    with pytest.raises(InfeasibleConstraintException, match=r"'bad\[b\]'"):
+        compile_lp(m)
