@@ -99,6 +99,10 @@ def test_matrix_family_keys_names_and_hand_duals():
     assert fam[2025, 0].name == "limits[2025,0]" and fam[2025, 0].index() == (2025, 0)
     assert list(fam.keys()) == [(2024, 0), (2024, 1), (2025, 0), (2025, 1), (2026, 0)]
     assert (2024, 1) in fam and fam.row_of((2025, 1)) == 3
+    # each row's bounds as Pyomo reads them (the rows' constants are 0): the equality, ≤, ≥ and the range
+    bounds = {k: (fam[k].lower, fam[k].upper, fam[k].equality) for k in fam}
+    assert bounds[(2024, 0)] == (3.0, 3.0, True) and bounds[(2024, 1)] == (None, 0.0, False)
+    assert bounds[(2025, 0)] == (1.5, None, False) and bounds[(2025, 1)] == (-1.0, 5.0, False)
     compiled = compile_lp(m)
     h = new_highs()
     h.setOptionValue("output_flag", False)
@@ -251,13 +255,23 @@ def test_csr_sums_duplicates_and_drops_cancelled_terms():
 
 
 def test_view_counts_an_unset_variable_as_zero():
-    """2·a + 5·c + 1 at a = 4, c unset: 9 (c counts 0); the view's keys, length and membership are its rows'."""
+    """2·a + 5·c + 1 at a = 4, c unset: 9 (c counts 0); the view's keys, length and membership are its rows'.
+    Terms added to no terms (``LinearTerms.empty``, as a sector's load starts) keep integer row positions."""
     m = pyo.ConcreteModel()
     m.v = pyo.Var(["a", "c"], initialize={"a": 4.0})
     terms = LinearTerms.of([0, 0], _vars(m.v["a"], m.v["c"]), [2.0, 5.0], 1)
     terms.constant = np.array([1.0])
     view = LinearView([(2024, 0)], terms)
     assert view.values_array().tolist() == [9.0]
+    # a sector's load starts from no terms: empty + 3·a in row 1 reads 0 and 12
+    both = LinearView([(2024, 0), (2024, 1)], LinearTerms.empty(2) + LinearTerms.of([1], _vars(m.v["a"]), 3.0, 2))
+    assert both.values_array().tolist() == [0.0, 12.0] and pyo.value(both[2024, 1]) == 12.0
+    # terms in the first row only: 3·a + 1·c + 0·a, 12 at a = 4, c = 0; the second row is 0 (its constant)
+    first = LinearView([0, 1], LinearTerms.of([0, 0, 0], _vars(m.v["a"], m.v["c"], m.v["a"]), [3.0, 1.0, 0.0], 2))
+    assert first.values_array().tolist() == [12.0, 0.0]
+    m.v["c"].set_value(2.0)  # the row as an expression: 3·a + c (the zero term dropped), 14 at c = 2
+    assert pyo.value(first[0]) == 14.0 and list(first[0].linear_coefs) == [3.0, 1.0] and pyo.value(first[1]) == 0.0
+    m.v["c"].set_value(None)
     assert len(view) == 1 and (2024, 0) in view and (2024, 1) not in view and list(view.keys()) == [(2024, 0)] == list(view)
 
 
@@ -270,7 +284,7 @@ def _fixed_only_model(upper: float):
     m.cost = pyo.Objective(expr=m.x)
     m.other = pyo.Constraint(expr=m.x >= 0.25)
     terms = LinearTerms.of([0, 1, 1], _vars(m.y, m.x, m.y), [0.5, 1.0, 0.5], 2)
-    m.limits = matrix_rows([0, 1], terms, lower=[1.0, -np.inf], upper=[1.0, upper])
+    m.limits = matrix_rows([0, 1], terms, lower=[1.0, -np.inf], upper=[1.0, upper], doc="y's and x's limits")
     return m
 
 
@@ -281,7 +295,7 @@ def test_a_row_left_without_variables_is_dropped_if_it_holds_and_refused_if_not(
 
     compiled = compile_lp(_fixed_only_model(3.0))
     names = [con.name for con, _ in compiled.repn.rows]
-    assert names == ["other", "limits[1]"]
+    assert names == ["other", "limits[1]"] and _fixed_only_model(3.0).limits.doc == "y's and x's limits"
     assert compiled.lp.row_upper_[1] == 2.0 and compiled.lp.row_lower_[0] == 0.25
     m = _fixed_only_model(3.0)
     m.bad = matrix_rows(["b"], LinearTerms.of([0], _vars(m.y), [0.5], 1), upper=0.9)
