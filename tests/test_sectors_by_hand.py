@@ -145,16 +145,26 @@ def test_steel_coal_use_stays_non_negative(steel_inputs):
     save all 1.0 Mtce of coal: intensity 1000·(0 + 0.3·0.8)/2 = 120 kgce/t (adopted 1.75 of a potential 2).
     ≤ 100 kgce/t would need coal below zero: infeasible (without the guard, 2 units would give −0.2 Mtce, 20 kgce/t).
     """
-    path = steel_inputs.root / "measures_steel.csv"
-    pd.read_csv(path).assign(saving_coal=0.8).to_csv(path, index=False)
-    inputs = load_inputs(steel_inputs.root)
-    target = {"id": "steel", "indicator": "steel.energy_intensity", "year": 2024, "value": 120.0, "sense": "<="}
-    acct = {"steel_electricity_kgce_per_kwh": 0.3}
-    m, _, _ = _solve(inputs, {"steel": {}}, [target], accounting=acct)
+    inputs = _steel_measure_restated(steel_inputs, saving_coal=0.8)
+    m = _solve_steel_intensity_at_most(inputs, 120.0)
     assert pyo.value(m.steel.adopted[2024, "pci"]) == pytest.approx(1.75)
     assert pyo.value(m.steel.use[2024, "coal"]) == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(InfeasibleError):
-        _solve(inputs, {"steel": {}}, [{**target, "value": 100.0}], accounting=acct)
+        _solve_steel_intensity_at_most(inputs, 100.0)
+
+
+def _steel_measure_restated(steel_inputs, **columns):
+    """The steel measure of ``steel_inputs`` with ``columns`` set in measures_steel.csv, read again."""
+    path = steel_inputs.root / "measures_steel.csv"
+    pd.read_csv(path).assign(**columns).to_csv(path, index=False)
+    return load_inputs(steel_inputs.root)
+
+
+def _solve_steel_intensity_at_most(inputs, kgce_per_t: float):
+    """The steel sector alone with its 2024 intensity held at most ``kgce_per_t`` (electricity at 0.3 kgce/kWh)."""
+    target = {"id": "steel", "indicator": "steel.energy_intensity", "year": 2024, "value": kgce_per_t, "sense": "<="}
+    m, _, _ = _solve(inputs, {"steel": {}}, [target], accounting={"steel_electricity_kgce_per_kwh": 0.3})
+    return m
 
 
 def test_steel_saving_of_exactly_one_unit_per_unit_counts(steel_inputs):
@@ -598,14 +608,10 @@ def test_a_steel_measure_saving_two_carriers_keeps_both_uses_non_negative(steel_
     ≤ 375 kgce/t: x = 1.25 (adopted 1.75), electricity 0.8 − 0.8 = 0, coal 0.75 Mtce. ≤ 370 would need
     electricity below zero: infeasible (both (steel, coal) and (steel, electricity) keep a use ≥ 0 row).
     """
-    path = steel_inputs.root / "measures_steel.csv"
-    pd.read_csv(path).assign(saving_electricity=0.64).to_csv(path, index=False)
-    inputs = load_inputs(steel_inputs.root)
-    target = {"id": "steel", "indicator": "steel.energy_intensity", "year": 2024, "value": 375.0, "sense": "<="}
-    acct = {"steel_electricity_kgce_per_kwh": 0.3}
-    m, _, _ = _solve(inputs, {"steel": {}}, [target], accounting=acct)
+    inputs = _steel_measure_restated(steel_inputs, saving_electricity=0.64)
+    m = _solve_steel_intensity_at_most(inputs, 375.0)
     assert pyo.value(m.steel.adopted[2024, "pci"]) == pytest.approx(1.75)
     assert pyo.value(m.steel.use[2024, "electricity"]) == pytest.approx(0.0, abs=1e-9)
     assert pyo.value(m.steel.use[2024, "coal"]) == pytest.approx(0.75)
     with pytest.raises(InfeasibleError):
-        _solve(inputs, {"steel": {}}, [{**target, "value": 370.0}], accounting=acct)
+        _solve_steel_intensity_at_most(inputs, 370.0)
