@@ -559,31 +559,28 @@ def result_tables(
     ``limits`` (binding input limits, see ``results.limits``) is made when the
     solver's reduced costs are given and ``only`` does not leave it out.
     """
-    makers = {
-        "capacity": lambda t: capacity_table(m),
-        "dispatch": lambda t: dispatch_table(m),
-        "generation": lambda t: generation_table(t["dispatch"]),
-        "energy_use": lambda t: energy_table(m),
-        "investment": lambda t: investment_table(m),
-        "costs": lambda t: cost_table(m, t["investment"]),
-        "emissions": lambda t: emissions_table(m),
-        "indicators": lambda t: indicator_table(m, indicators),
-        "measures": lambda t: measures_table(m),
-        "measure_catalogue": lambda t: measure_catalogue_table(m),
-        "prices": lambda t: price_table(m, duals),
-        "scorecard": lambda t: scorecard(m, duals),
+    wanted = None if only is None else set(only)
+
+    def want(*names: str) -> bool:
+        return wanted is None or any(n in wanted for n in names)
+
+    dispatch = dispatch_table(m) if want("dispatch", "generation") else None  # generation is made from dispatch
+    investment = investment_table(m) if want("investment", "costs") else None  # and costs from investment
+    makers = {  # in the files' order
+        "capacity": lambda: capacity_table(m),
+        "dispatch": lambda: dispatch,
+        "generation": lambda: generation_table(dispatch),
+        "energy_use": lambda: energy_table(m),
+        "costs": lambda: cost_table(m, investment),
+        "investment": lambda: investment,
+        "emissions": lambda: emissions_table(m),
+        "indicators": lambda: indicator_table(m, indicators),
+        "measures": lambda: measures_table(m),
+        "measure_catalogue": lambda: measure_catalogue_table(m),
+        "prices": lambda: price_table(m, duals),
+        "scorecard": lambda: scorecard(m, duals),
     }
-    needs = {"generation": {"dispatch"}, "costs": {"investment"}}
-    wanted = set(makers) if only is None else set(only) | {d for n in only for d in needs.get(n, ())}
-    tables: dict[str, pd.DataFrame] = {}
-    for name, make in makers.items():  # in this order: a table's inputs come before it
-        if name in wanted:
-            tables[name] = make(tables)
-    if only is not None:
-        tables = {name: frame for name, frame in tables.items() if name in only}
-    order = ["capacity", "dispatch", "generation", "energy_use", "costs", "investment", "emissions"]
-    order += ["indicators", "measures", "measure_catalogue", "prices", "scorecard"]
-    tables = {name: tables[name] for name in order if name in tables}  # the files' order as before
+    tables = {name: make() for name, make in makers.items() if want(name)}
     keys = {
         "capacity": ["year", "variable", "technology", "unit"],
         "dispatch": ["flow", "year", "slice"],
@@ -598,7 +595,7 @@ def result_tables(
         "prices": ["year", "slice"],
         "scorecard": ["id"],
     }
-    if reduced_costs is not None and (only is None or "limits" in only):
+    if reduced_costs is not None and want("limits"):
         tables["limits"] = limits_table(m, duals, reduced_costs)  # already ranked
     for name, frame in tables.items():
         if not frame.empty and name in keys:
