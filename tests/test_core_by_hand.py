@@ -31,11 +31,11 @@ def _edit(inputs, table: str, rows: list[dict] | None = None, **columns):
     return load_inputs(inputs.root)
 
 
-def _scenario(discount_rate=0.0, carbon=0.0, accounting=None):
+def _scenario(discount_rate=0.0, carbon=0.0, accounting=None, end=2024):
     return scenario_from_dict(
         {
             "name": "tiny",
-            "years": {"base": 2023, "start": 2024, "end": 2024},
+            "years": {"base": 2023, "start": 2024, "end": end},
             "economics": {"discount_rate": discount_rate, "carbon_price_cny_per_t": carbon},
             "accounting": accounting or {},
             "sectors": {"power": {}},
@@ -109,6 +109,23 @@ def test_unserved_load_is_priced_at_the_diagnostic_value(coal_case):
     result = solve(m, Solver())
     assert [pyo.value(m.unserved[2024, s]) for s in m.S] == pytest.approx([0.5, 0.5])
     assert result.objective == pytest.approx(131947.5 / 1.05)
+
+
+def test_unserved_load_of_two_years_is_kept_apart_by_year(coal_case):
+    """The case above over 2024-2025, city demand growing 10 % a year: 8.76 TWh in 2024 (1 GW flat),
+    8.76·1.1 = 9.636 TWh in 2025 (1.1 GW flat); the grid's 0.5 GW leaves 0.5 GW unserved in each slice of
+    2024 and 0.6 GW in each slice of 2025 (one unserved variable per year and slice).
+
+    2024: lost load 30·0.5·8,760 = 131,400 M CNY, grid 328.5, CO2 219 → 131,947.5 / 1.05 = 125,664.285714;
+    2025: lost load 30·0.6·8,760 = 157,680 M CNY, grid 328.5, CO2 219 → 158,227.5 / 1.05² = 143,517.006803;
+    objective 269,181.292517 M CNY.
+    """
+    inputs = _edit(_edit(coal_case, "generators", capacity_gw=0.0), "electricity_demand_growth", growth_per_yr=0.1)
+    m = build_model(_scenario(discount_rate=0.05, carbon=100.0, end=2025), inputs, _slices(), unserved=True)
+    result = solve(m, Solver())
+    assert [pyo.value(m.unserved[y, s]) for y in m.Y for s in m.S] == pytest.approx([0.5, 0.5, 0.6, 0.6])
+    assert result.objective == pytest.approx(131947.5 / 1.05 + 158227.5 / 1.05**2)
+    assert result.objective == pytest.approx(269181.292517)
 
 
 def test_city_renewable_production_on_both_bases(tiny_inputs):  # noqa: F811
