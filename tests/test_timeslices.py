@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.model.timeslices import HOURS_PER_YEAR, representative_days
+from simulator.model.timeslices import HOURS_PER_YEAR, representative_days, ward_groups, year_duration_blocks
 
 
 def _hourly_with_one_extreme_day(peak_day: int = 200) -> pd.DataFrame:
@@ -117,3 +119,64 @@ def test_lowest_pv_day_is_kept_as_its_own_period():
         lowest = ts.profiles["cf_pv"].to_numpy()[ts.day_of_year == 101]
         ratio = lowest.max() / hourly.loc[hourly["day_of_year"] == 101, "cf_pv"].max()
         assert np.allclose(lowest, ratio * hourly.loc[hourly["day_of_year"] == 101, "cf_pv"].to_numpy(), rtol=1e-12, atol=1e-15)
+
+
+def _partition(labels) -> set[frozenset[int]]:
+    return {frozenset(np.flatnonzero(labels == k).tolist()) for k in np.unique(labels)}
+
+
+def test_ward_groups_by_hand():
+    """Points 0, 1, 10, 11, 30 on a line. Ward's squared distance between groups A and B is
+    2·n_A·n_B/(n_A+n_B)·|c_A − c_B|² (singletons: |a − b|²): {0}+{1} and {10}+{11} cost 1 each;
+    then {0,1}–{10,11}: 2·2·2/4·10² = 200, {10,11}–{30}: 2·2·1/3·19.5² = 507, {0,1}–{30}:
+    2·2·1/3·29.5² = 1,160.3. So three groups are {0,1} {10,11} {30} and two are {0,1,10,11} {30}."""
+    points = np.array([[0.0], [1.0], [10.0], [11.0], [30.0]])
+    assert _partition(ward_groups(points, 3)) == {frozenset({0, 1}), frozenset({2, 3}), frozenset({4})}
+    assert _partition(ward_groups(points, 2)) == {frozenset({0, 1, 2, 3}), frozenset({4})}
+    assert ward_groups(points, 5).tolist() == [0, 1, 2, 3, 4]
+    assert ward_groups(points, 1).tolist() == [0, 0, 0, 0, 0]
+
+
+def test_year_duration_blocks_by_hand():
+    """One profile, days of 2 hours: day 0 = (0, 6), day 1 = (5, 1), day 2 = (3, 2); groups {0, 1} and {2}.
+    Group means: g0 (2.5, 3.5), g1 (3, 2); ranked: g1h1 2 < g0h0 2.5 < g1h0 3 < g0h1 3.5, of weights
+    1, 2, 1, 2 days. The year's sorted values 0 1 2 3 5 6 cut into those blocks: [0] [1 2] [3] [5 6],
+    so g0 = (1.5, 5.5) and g1 = (3, 0); weighted sum 2·7 + 3 = 17 = the year's."""
+    candidates = np.array([[0.0, 6.0], [5.0, 1.0], [3.0, 2.0]])
+    centers = year_duration_blocks(candidates, np.array([0, 0, 1]), hours=2)
+    assert centers.tolist() == [[1.5, 5.5], [3.0, 0.0]]
+
+
+def _wuhan_days() -> pd.DataFrame:
+    from simulator.intake.inputs import load_inputs
+    from simulator.model.timeslices import profile_columns
+
+    root = Path(__file__).resolve().parents[1] / "inputs" / "wuhan"
+    hourly = load_inputs(root).table("profiles_hourly", ["hour", "hour_of_day", "day_of_year"])
+    frame = hourly[profile_columns(hourly)].copy()
+    frame.index = pd.date_range("2023-01-01", periods=len(frame), freq="h")
+    return frame
+
+
+@pytest.mark.parametrize("days", [6, 12, 36, 48])
+def test_ward_groups_and_distribution_are_tsams_on_wuhans_days(days):
+    """The clustering done here (without scikit-learn) numbers Wuhan's 365 days exactly as tsam's
+    hierarchical method (scikit-learn's AgglomerativeClustering on SciPy's Ward tree) does, and the
+    year's duration curve cut into the groups is bit for bit tsam's ``distributionRepresentation``."""
+    tsam = pytest.importorskip("tsam.timeseriesaggregation")
+    from tsam.utils.durationRepresentation import durationRepresentation
+
+    from simulator.model.timeslices import daily_candidates
+
+    frame = _wuhan_days()
+    agg = tsam.TimeSeriesAggregation(
+        frame.copy(), noTypicalPeriods=days, hoursPerPeriod=24, clusterMethod="hierarchical", rescaleClusterPeriods=False
+    )
+    agg.createTypicalPeriods()
+    theirs = np.asarray(agg.clusterOrder)
+    ours = ward_groups(daily_candidates(frame), days)
+    assert ours.tolist() == theirs.tolist()
+    values = frame.to_numpy(dtype=float)
+    candidates = values.reshape(365, 24, -1).transpose(0, 2, 1).reshape(365, -1)
+    expected = np.asarray(durationRepresentation(candidates, theirs, False, 24), dtype=float)
+    assert np.array_equal(year_duration_blocks(candidates, ours), expected)
