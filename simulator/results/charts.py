@@ -45,9 +45,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox
 
 from simulator.results.i18n import Labels
 
@@ -212,7 +214,7 @@ def resolve_lang(lang: str) -> tuple[str, str | None, list[str]]:
 
 def _rc(font: str | None) -> dict:
     rc = {
-        "figure.dpi": 100,
+        "figure.dpi": 150,  # the PNG resolution: layout, extent and PNG share one drawing's text metrics
         "savefig.dpi": 150,
         "axes.spines.top": False,
         "axes.spines.right": False,
@@ -565,12 +567,13 @@ def plot_energy_use(energy_use: pd.DataFrame, scenario: str, lang: str = "en", k
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.8 * ncols + 2, 4.2 * nrows), squeeze=False)
     handles = {}
+    use = e.groupby(["sector", "carrier", "year"])["mtce"].sum()  # all sectors in one grouping
+    use_base = e.groupby(["sector", "year"])["base_mtce"].sum()
     for ax, sector in zip(axes.ravel(), sectors, strict=False):
-        s = e[e["sector"] == sector]
-        wide = s.pivot_table(index="year", columns="carrier", values="mtce", aggfunc="sum").reindex(years).fillna(0.0)
+        wide = use.loc[sector].unstack("carrier").reindex(years).fillna(0.0)
         wide = wide[wide.abs().sum().sort_values(ascending=False).index]
         _stacked_bars(ax, wide, L, width=0.6, max_labels=6)
-        base = s.groupby("year")["base_mtce"].sum().reindex(years).to_numpy()
+        base = use_base.loc[sector].reindex(years).to_numpy()
         if np.nansum(np.abs(base)) > 1e-9 and np.any(np.abs(base - wide.sum(axis=1).to_numpy()) > 1e-6):
             ax.scatter(
                 np.arange(len(years)),
@@ -717,24 +720,15 @@ def plot_macc(measures: pd.DataFrame | None, scenario: str, lang: str = "en", ca
     L = Labels(lang)
     agg = agg.sort_values(["cost", "measure"]).reset_index(drop=True)
     fig, (ax, key) = plt.subplots(1, 2, figsize=(15, 7.5), gridspec_kw={"width_ratios": [2.3, 1]})
-    x0 = 0.0
-    total = agg["potential"].sum()
-    for i, r in agg.iterrows():
-        col = colour(r["sector"]) if "sector" in agg.columns else "#4c78a8"
-        ax.bar(x0, r["cost"], r["adopted"], align="edge", color=col, edgecolor=col, linewidth=0.8)
-        ax.bar(
-            x0 + r["adopted"],
-            r["cost"],
-            r["potential"] - r["adopted"],
-            align="edge",
-            color="white",
-            edgecolor=col,
-            hatch="///",
-            linewidth=0.8,
-        )
-        if r["potential"] > 0.012 * total:
-            ax.text(x0 + r["potential"] / 2, r["cost"], str(i + 1), ha="center", va="bottom" if r["cost"] >= 0 else "top", fontsize=7.5)
-        x0 += r["potential"]
+    potential, adopted, cost = (agg[k].to_numpy(dtype=float) for k in ("potential", "adopted", "cost"))
+    start = np.concatenate([[0.0], np.cumsum(potential)[:-1]])  # each bar begins where the cheaper ones end
+    x0 = float(potential.sum())
+    cols = [colour(s) for s in agg["sector"]] if "sector" in agg.columns else ["#4c78a8"] * len(agg)
+    # one call per part (bars side by side, none overlaps): adopted filled, the rest hatched
+    ax.bar(start, cost, adopted, align="edge", color=cols, edgecolor=cols, linewidth=0.8)
+    ax.bar(start + adopted, cost, potential - adopted, align="edge", color="white", edgecolor=cols, hatch="///", linewidth=0.8)
+    for i in np.flatnonzero(potential > 0.012 * x0):
+        ax.text(start[i] + potential[i] / 2, cost[i], str(i + 1), ha="center", va="bottom" if cost[i] >= 0 else "top", fontsize=7.5)
     ax.axhline(0, color="black", linewidth=0.6)
     ax.set_xlim(0, x0 * 1.02)
     ax.set_xlabel(f"{L('energy saved')} (Mtce/yr)")
@@ -966,8 +960,85 @@ def make_charts(
     return out
 
 
+#: zlib level of the PNGs (lossless at every level; 6 is Pillow's default)
+PNG_ZLIB_LEVEL = 3
+
+
+def cut_to_extent(pixels: np.ndarray, extent: Bbox, dpi: float, fill) -> np.ndarray:
+    """The part of a figure's drawing (rows from the top, RGBA) inside ``extent`` (inches from the bottom left).
+
+    Pixel rows ``⌊(H − y1)·dpi⌋ … ⌈(H − y0)·dpi⌉`` and columns ``⌊x0·dpi⌋ … ⌈x1·dpi⌉``,
+    ``H = rows / dpi``; a margin beyond the drawing is filled with ``fill``
+    (the figure's background), as savefig widens the canvas.
+    """
+    rows, cols = pixels.shape[:2]
+    height = rows / dpi
+    left, right = int(np.floor(extent.x0 * dpi)), int(np.ceil(extent.x1 * dpi))
+    top, bottom = int(np.floor((height - extent.y1) * dpi)), int(np.ceil((height - extent.y0) * dpi))
+    out = np.empty((bottom - top, right - left, pixels.shape[2]), dtype=pixels.dtype)
+    out[...] = fill
+    r0, r1, c0, c1 = max(top, 0), min(bottom, rows), max(left, 0), min(right, cols)
+    out[r0 - top : r1 - top, c0 - left : c1 - left] = pixels[r0:r1, c0:c1]
+    return out
+
+
+def ink_extent(pixels: np.ndarray, dpi: float, background) -> Bbox | None:
+    """The extent (inches from the bottom left) of the pixels that differ from ``background``; None where they touch the edge.
+
+    ``pixels`` is a drawing, rows from the top, RGBA bytes. Ink in rows
+    ``r0 … r1`` and columns ``c0 … c1`` spans ``x = c0/dpi … (c1 + 1)/dpi`` and
+    ``y = H − (r1 + 1)/dpi … H − r0/dpi`` with ``H = rows/dpi``. Ink on the
+    first or last row or column may continue beyond the drawing (None: measure
+    the artists instead); a blank drawing is None too.
+    """
+    rows, cols = pixels.shape[:2]
+    packed = np.ascontiguousarray(pixels).view(np.uint32).reshape(rows, cols)
+    ink = packed != np.asarray(background, dtype=np.uint8).view(np.uint32)[0]
+    in_row, in_col = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not in_row.size or in_row[0] == 0 or in_col[0] == 0 or in_row[-1] == rows - 1 or in_col[-1] == cols - 1:
+        return None
+    height = rows / dpi
+    return Bbox([[in_col[0] / dpi, height - (in_row[-1] + 1) / dpi], [(in_col[-1] + 1) / dpi, height - in_row[0] / dpi]])
+
+
+def save_figure(fig: Figure, folder: Path, name: str) -> list[Path]:
+    """Write ``<folder>/<name>.png`` and ``.svg`` cut to what is drawn plus ``savefig.pad_inches``, as ``bbox_inches="tight"`` would.
+
+    The figure (laid out when made, at the PNG resolution) is drawn once; the
+    extent is that drawing's ink (:func:`ink_extent`), or where ink reaches
+    the edge the artists' extent measured on the same drawing; the PNG is the
+    drawing cut to the padded extent (lossless, zlib at :data:`PNG_ZLIB_LEVEL`)
+    and the SVG is drawn once with that extent given. ``bbox_inches="tight"``
+    draws each format twice, once only to measure. Where something drawn lies
+    outside the figure the PNG is drawn again with the extent given, as
+    savefig would.
+    """
+    dpi = float(matplotlib.rcParams["savefig.dpi"])
+    png, svg = folder / f"{name}.png", folder / f"{name}.svg"
+    if fig.dpi != dpi:
+        fig.set_dpi(dpi)
+    fig.set_layout_engine(None)  # laid out when made: savefig would otherwise lay the SVG out again
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())
+    background = np.round(255 * np.array(matplotlib.colors.to_rgba(fig.get_facecolor()))).astype(np.uint8)
+    drawn = ink_extent(pixels, dpi, background)
+    if drawn is None:
+        drawn = fig.get_tightbbox(canvas.get_renderer())
+    extent = drawn.padded(matplotlib.rcParams["savefig.pad_inches"])
+    width, height = fig.get_size_inches()
+    meta = {"Software": "transim"}
+    if drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height:
+        cut = cut_to_extent(pixels, extent, dpi, background)
+        matplotlib.image.imsave(png, cut, format="png", dpi=dpi, metadata=meta, pil_kwargs={"compress_level": PNG_ZLIB_LEVEL})
+    else:
+        fig.savefig(png, dpi=dpi, metadata=meta, bbox_inches=extent, pil_kwargs={"compress_level": PNG_ZLIB_LEVEL})
+    fig.savefig(svg, metadata={"Date": None}, bbox_inches=extent)
+    return [png, svg]
+
+
 def save_charts(charts: ChartSet, folder: str | Path) -> list[Path]:
-    """Write ``<folder>/<name>.png`` and ``.svg`` for every figure; close the figures."""
+    """Write ``<folder>/<name>.png`` and ``.svg`` for every figure (:func:`save_figure`); close the figures."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -975,11 +1046,7 @@ def save_charts(charts: ChartSet, folder: str | Path) -> list[Path]:
     with plt.rc_context(rc), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing")
         for name, fig in charts.figures.items():
-            for ext in ("png", "svg"):
-                path = folder / f"{name}.{ext}"
-                meta = {"Software": "transim"} if ext == "png" else {"Date": None}
-                fig.savefig(path, metadata=meta, bbox_inches="tight")
-                paths.append(path)
+            paths += save_figure(fig, folder, name)
             plt.close(fig)
     return paths
 
