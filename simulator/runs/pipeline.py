@@ -140,7 +140,7 @@ def run(
     try:
         result = solve(model, scenario.spec.solver, log_dir=log_dir, warm=warm)
     except InfeasibleError as exc:
-        raise explain_infeasible(prepared, exc, progress, conflicts=conflicts) from None
+        raise explain_infeasible(prepared, exc, progress, conflicts=conflicts, model=model) from None
     t2 = time.perf_counter()
     progress("extracting results")
     tables = result_tables(model, result.duals, collect_indicators(model), result.reduced_costs, only=only)
@@ -157,8 +157,35 @@ SCORECARD = frozenset({"scorecard"})
 IIS_MAX_ROWS = 60_000
 
 
-def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet, conflicts: bool = True) -> InfeasibleError:
+def soften_in_place(model, scenario: Scenario):
+    """``model``, a build of ``scenario`` found infeasible, turned into its build with every target soft (no second build).
+
+    The two builds differ only in the targets block (``add_targets`` with
+    ``soften``): the block is replaced by the all-soft one made from the same
+    target rows, and the objective's penalty term (the old block's ``penalty``
+    expression) now reads the new block's. Like the targets block of a fresh
+    build, the new one holds the model's last rows, so the compiled LP has
+    the rows, columns and numbers of the all-soft build in the same order
+    (tests/test_sweep_relax.py compares them). Returns ``model``.
+    """
+    from simulator.model.targets import add_targets
+
+    old = model.targets
+    model.del_component(old)
+    ids = {t.id for t in scenario.spec.targets}
+    add_targets(model, list(old.rows.values()), scenario.spec.economics.soft_target_penalty_mcny_per_unit, soften=ids)
+    old.penalty.set_value(model.targets.penalty)
+    return model
+
+
+def explain_infeasible(
+    prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet, conflicts: bool = True, model=None
+) -> InfeasibleError:
     """Explain an infeasible scenario in planner's terms.
+
+    ``model``: the build found infeasible; without the IIS search (``conflicts``
+    false), its all-soft version is made from it (:func:`soften_in_place`)
+    instead of a second build.
 
     1. Solve with every target soft. If even that is infeasible, the supply
        cannot cover demand: solve once more with unserved load allowed and
@@ -172,7 +199,9 @@ def explain_infeasible(prepared: Prepared, exc: InfeasibleError, progress: Calla
     scenario = prepared.scenario
     ids = {t.id for t in scenario.spec.targets}
     progress("infeasible: solving again with every target soft")
-    soft_model = build(prepared, soften=ids)
+    # the IIS reads the hard build's rows: its targets block stays for it
+    in_place = model is not None and not (conflicts and any(t.mode == "hard" for t in scenario.spec.targets))
+    soft_model = soften_in_place(model, scenario) if in_place else build(prepared, soften=ids)
     try:
         soft_result = solve(soft_model, scenario.spec.solver)
     except (InfeasibleError, SolveError):

@@ -433,6 +433,20 @@ def _update_in_place(h, old: dict, new: dict) -> int:
     return changed + len(nz)
 
 
+def _objective_value(repn, x: np.ndarray, sense) -> float:
+    """The objective at the columns' values ``x``: c·x + offset of the compiled LP, in the objective's own sense (M CNY).
+
+    The compiler's unrounded costs (fixed variables already in the offset), so
+    the value is the model's objective expression at ``x`` up to the order of
+    summation; one sparse product instead of walking the expression tree (about
+    0.15 s a 12-day reference variant).
+    """
+    c = repn.c.tocsr()[[0]] if repn.c.shape[0] else None
+    value = float((c @ x)[0]) if c is not None else 0.0
+    value += float(repn.c_offset[0]) if len(repn.c_offset) else 0.0
+    return value if sense == pyo.minimize else -value
+
+
 def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | None = None) -> SolveResult:
     """Compile, solve and load the solution. Raises InfeasibleError / SolveError.
 
@@ -570,6 +584,6 @@ def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | No
         duals[con] = duals.get(con, 0.0) + float(d)
     result.duals = duals
     result.reduced_costs = ComponentMap(zip(compiled.repn.columns, np.asarray(sol.col_dual, dtype=float).tolist(), strict=True))
-    result.objective = float(pyo.value(model.total_cost))
+    result.objective = _objective_value(compiled.repn, x, model.total_cost.sense)
     result.timings["load_solution_s"] = time.perf_counter() - t4
     return result
