@@ -113,8 +113,16 @@ def _overrides(
         ov["solver"] = solver
     targets = load_scenario(SCENARIO).resolved.get("targets") or []
     if any(t["year"] > end for t in targets):
-        ov["targets"] = [dict(t, year=end, mode="soft") if t["year"] > end else t for t in targets]
+        ov["targets"] = [_moved_to(t, end) if t["year"] > end else t for t in targets]
     return ov
+
+
+def _moved_to(target: dict, end: int) -> dict:
+    """A target of a year after ``end`` as a soft target of year ``end`` (a path target keeps its years up to ``end``)."""
+    moved = dict(target, year=end, mode="soft")
+    if moved.get("years"):
+        moved["years"] = [y for y in moved["years"] if y <= end]
+    return moved
 
 
 def _key_figures(model) -> dict:
