@@ -51,6 +51,9 @@ def test_cut_to_extent_widens_with_the_background():
     assert out[0, 0, 0] == 2 and out[0, 0, 1] == 2  # column 2, row 2 of the drawing
     assert out[-1, 17, 0] == 19 and out[-1, 17, 1] == 7  # column 19, row 7: the last drawn column
     assert (out[:, 18:] == fill).all()  # columns 20–22 lie beyond the drawing
+    # inside the drawing: x 0.25 … 1.25 in, y 0.25 … 0.75 in → columns 2 … 13, rows 2 … 8, exactly those pixels
+    inside = charts.cut_to_extent(pixels, Bbox([[0.25, 0.25], [1.25, 0.75]]), 10.0, fill)
+    assert np.array_equal(inside, pixels[2:8, 2:13]) and inside.flags["C_CONTIGUOUS"]
 
 
 def _figure():
