@@ -314,3 +314,17 @@ def test_37_year_charts_have_no_overlapping_labels(tables_2060):
             assert not _overlaps(ax.get_yticklabels()), (name, ax.get_title())
             assert not _overlaps(ax.texts), (name, ax.get_title(), _overlaps(ax.texts)[:3])
         plt.close(fig)
+
+
+def test_dispatch_chart_days_heaviest_in_season_then_closest_to_mid_season():
+    """Representative days: the heaviest summer day (here day 200, 30 days' weight) and winter day (day 20,
+    20 days); a full year, every day weighing 24 h, gives mid-July (day 196) and mid-January (day 15)
+    instead of the first day of each season; a year without summer days gives the day nearest day 196."""
+    days = [20, 100, 160, 200, 340]
+    weights = [20, 200, 5, 30, 10]
+    clustered = pd.DataFrame({"day_of_year": days, "weight_h": [24.0 * w for w in weights]})
+    assert charts.representative_days(clustered) == {"summer day": 200, "winter day": 20}
+    full_year = pd.DataFrame({"day_of_year": range(1, 366), "weight_h": 24.0})
+    assert charts.representative_days(full_year) == {"summer day": 196, "winter day": 15}
+    no_summer = pd.DataFrame({"day_of_year": [10, 100, 300], "weight_h": 24.0})
+    assert charts.representative_days(no_summer) == {"summer day": 100, "winter day": 10}

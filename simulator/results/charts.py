@@ -482,21 +482,21 @@ def plot_supply_mix(generation: pd.DataFrame, scenario: str, lang: str = "en") -
 
 def representative_days(dispatch: pd.DataFrame) -> dict[str, int]:
     """The summer and the winter representative day: the most heavily weighted day
-    in Jun–Aug (days 152–243) and in Dec–Feb (days ≥ 335 or ≤ 59); where a season
-    has no day, the day closest to mid-July (196) or mid-January (15)."""
+    in Jun–Aug (days 152–243) and in Dec–Feb (days ≥ 335 or ≤ 59), among equally
+    weighted ones (every day of an 8,760-hour run) the one closest to mid-July (196)
+    or mid-January (15); where a season has no day, the day closest to that date."""
     days = dispatch.groupby("day_of_year")["weight_h"].sum()
+    idx, weight = days.index.to_numpy(), days.to_numpy()
     out = {}
     for season, in_season, centre in (
-        ("summer day", lambda d: (d >= 152) & (d <= 243), 196),
-        ("winter day", lambda d: (d >= 335) | (d <= 59), 15),
+        ("summer day", (idx >= 152) & (idx <= 243), 196),
+        ("winter day", (idx >= 335) | (idx <= 59), 15),
     ):
-        idx = days.index.to_numpy()
-        cand = days[in_season(idx)]
-        if not cand.empty:
-            out[season] = int(cand.idxmax())
-        else:
-            dist = np.minimum(abs(idx - centre), 365 - abs(idx - centre))
-            out[season] = int(idx[np.argmin(dist)])
+        dist = np.minimum(abs(idx - centre), 365 - abs(idx - centre))
+        if in_season.any():
+            heaviest = in_season & (weight == weight[in_season].max())
+            dist = np.where(heaviest, dist, np.inf)
+        out[season] = int(idx[np.argmin(dist)])
     return out
 
 
