@@ -31,14 +31,14 @@ def _edit(inputs, table: str, rows: list[dict] | None = None, **columns):
     return load_inputs(inputs.root)
 
 
-def _scenario(discount_rate=0.0, carbon=0.0, accounting=None, end=2024):
+def _scenario(discount_rate=0.0, carbon=0.0, accounting=None, end=2024, power=None):
     return scenario_from_dict(
         {
             "name": "tiny",
             "years": {"base": 2023, "start": 2024, "end": end},
             "economics": {"discount_rate": discount_rate, "carbon_price_cny_per_t": carbon},
             "accounting": accounting or {},
-            "sectors": {"power": {}},
+            "sectors": {"power": power or {}},
             "targets": [],
         }
     )

@@ -301,3 +301,33 @@ def test_a_row_left_without_variables_is_dropped_if_it_holds_and_refused_if_not(
     m.bad = matrix_rows(["b"], LinearTerms.of([0], _vars(m.y), [0.5], 1), upper=0.9)
     with pytest.raises(InfeasibleConstraintException, match=r"'bad\[b\]'"):
         compile_lp(m)
+
+
+def test_the_lp_keeps_the_objective_constant_and_a_model_without_objective_costs_nothing():
+    """min x + 7.5 with x ≥ 0.25 (and the family's x + 0.5·2 ≤ 3): the LP holds cost [1] and offset 7.5, and HiGHS
+    reports 0.25 + 7.5 = 7.75. With the objective deactivated (a feasibility model): cost [0] for the one column,
+    offset 0."""
+    m = _fixed_only_model(3.0)
+    m.del_component(m.cost)
+    m.cost = pyo.Objective(expr=m.x + 7.5)
+    lp = compile_lp(m).lp
+    assert list(lp.col_cost_) == [1.0] and lp.offset_ == 7.5
+    h = new_highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(lp)
+    h.run()
+    assert h.getInfo().objective_function_value == pytest.approx(7.75)
+    m.cost.deactivate()
+    lp = compile_lp(m).lp
+    assert list(lp.col_cost_) == [0.0] and lp.offset_ == 0.0
+
+
+def test_an_inactive_matrix_family_stays_out_of_the_lp():
+    """The model above with its family ``limits`` deactivated: the LP has the one row ``other`` (x ≥ 0.25), and
+    ``limits`` is still inactive after compiling (the compiler deactivates only the active families for Pyomo's
+    pass and re-activates those)."""
+    m = _fixed_only_model(3.0)
+    m.limits.deactivate()
+    compiled = compile_lp(m)
+    assert [con.name for con, _ in compiled.repn.rows] == ["other"] and compiled.lp.num_row_ == 1
+    assert not m.limits.active

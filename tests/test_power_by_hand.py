@@ -260,3 +260,17 @@ def test_renewable_production_of_a_wind_farm_on_the_capacity_basis(tiny_inputs):
         m = build_model(_scenario(accounting=acct), inputs, time)
         solve(m, Solver())
         assert pyo.value(m.power.renewable_production[2024]) == pytest.approx(0.5256)
+
+
+def test_curtailment_forbidden_is_fixed_at_zero(tiny_inputs):  # noqa: F811
+    """``allow_curtailment: false`` on the two-slice case of test_tiny_storage, whose optimum curtails nothing (PV
+    1 + 1/0.81 = 2.2345679 GW: 1 GW for the day load, 1.2345679 GW charged for the night): curtailment[y,s] is fixed
+    at 0 GW in both slices and the optimum stays 396.2962963 M CNY. (Curtailment fixed at any c > 0 GW would have
+    to come out of PV at night, capacity factor 0, where nothing is available: infeasible.)
+    """
+    m = build_model(_scenario(power={"allow_curtailment": False}), tiny_inputs, _slices())
+    result = solve(m, Solver())
+    curtailment = [m.power.curtailment[2024, s] for s in m.S]
+    assert all(v.fixed for v in curtailment) and [v.value for v in curtailment] == [0.0, 0.0]
+    assert pyo.value(m.power.pv_capacity[2024, "utility"]) == pytest.approx(1 + 1 / 0.81)
+    assert result.objective == pytest.approx(396.2962963)
