@@ -20,7 +20,7 @@ import pytest
 
 from simulator.model.matrix import LinearTerms, LinearView, MatrixRows, matrix_rows, var_grid
 from simulator.runs import pipeline
-from simulator.solve.highs import compile_lp, new_highs
+from simulator.solve.highs import _IdIndex, compile_lp, new_highs
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
@@ -301,6 +301,10 @@ def test_a_row_left_without_variables_is_dropped_if_it_holds_and_refused_if_not(
     m.bad = matrix_rows(["b"], LinearTerms.of([0], _vars(m.y), [0.5], 1), upper=0.9)
     with pytest.raises(InfeasibleConstraintException, match=r"'bad\[b\]'"):
         compile_lp(m)
+    m = _fixed_only_model(3.0)  # 0.5·2 ≥ 1.5: 1 ≥ 1.5 fails by 0.5 (below 1 but above 0)
+    m.bad = matrix_rows(["b"], LinearTerms.of([0], _vars(m.y), [0.5], 1), lower=1.5)
+    with pytest.raises(InfeasibleConstraintException, match=r"'bad\[b\]'"):
+        compile_lp(m)
 
 
 def test_the_lp_keeps_the_objective_constant_and_a_model_without_objective_costs_nothing():
@@ -331,3 +335,31 @@ def test_an_inactive_matrix_family_stays_out_of_the_lp():
     compiled = compile_lp(m)
     assert [con.name for con, _ in compiled.repn.rows] == ["other"] and compiled.lp.num_row_ == 1
     assert not m.limits.active
+
+
+def test_a_range_row_is_the_upper_row_then_the_lower_row_and_a_free_row_is_dropped():
+    """The hand model's range −1 ≤ x2 + z ≤ 5 is two LP rows, ≤ 5 (sense 1) then ≥ −1 (sense −1), as Pyomo's
+    compiler writes the same row as an expression. A family with a free row (x + z, no bounds) and 2·x ≤ 4 adds
+    one LP row (x ≤ 2 as 2·x ≤ 4) after the model's two: rows other (x ≥ 0.25), limits[1] (x ≤ 2), free[g]."""
+    for matrix in (True, False):
+        senses = [(con.name, sense) for con, sense in compile_lp(_hand_model(matrix)).repn.rows]
+        assert senses[-2:] == [("limits[2025,1]", 1), ("limits[2025,1]", -1)]
+    m = _fixed_only_model(3.0)
+    m.z = pyo.Var(bounds=(0, 1))
+    terms = LinearTerms.of([0, 0, 1], _vars(m.x, m.z, m.x), [1.0, 1.0, 2.0], 2)
+    m.free = matrix_rows(["f", "g"], terms, lower=[-np.inf, -np.inf], upper=[np.inf, 4.0])
+    compiled = compile_lp(m)
+    assert [(con.name, sense) for con, sense in compiled.repn.rows] == [("other", -1), ("limits[1]", 1), ("free[g]", 1)]
+    assert compiled.repn.A.toarray()[2].tolist() == [2.0, 0.0] and compiled.lp.row_upper_[2] == 4.0
+
+
+def test_id_index_gives_each_variables_position_or_minus_one():
+    """Three variables; the index holds the one with the smallest id at position 0: the others (larger ids, past the
+    end of the sorted ids) are −1. An empty index gives −1 for all three."""
+    m = pyo.ConcreteModel()
+    m.v = pyo.Var(range(3))
+    variables = list(m.v.values())
+    first = min(variables, key=id)
+    expected = [0 if v is first else -1 for v in variables]
+    assert _IdIndex([first]).find(variables).tolist() == expected
+    assert _IdIndex([]).find(variables).tolist() == [-1, -1, -1]
