@@ -49,6 +49,25 @@ def small_wuhan(days: int = 2, **extra) -> dict:
     return data
 
 
+def green_share_power_scenario(name: str) -> str:
+    """The head of a power-only Wuhan scenario, 2024–2026 at 2 days, with one target: 10 % green power in 2026
+    (the sweep tests append their ``sweep:`` section)."""
+    return f"""\
+name: {name}
+dataset: {WUHAN}
+years: {{base: 2023, start: 2024, end: 2026}}
+time: {{days: 2}}
+sectors:
+  power: {{}}
+targets:
+  - id: green-power-share
+    indicator: power.green_share
+    year: 2026
+    value: 10.0
+    unit: "%"
+"""
+
+
 def two_hand_slices(profiles: dict):
     """Two hand-made hourly slices of one representative day, 4,380 h each (noon, midnight), cyclic: ``profiles`` by column."""
     import numpy as np

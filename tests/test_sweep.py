@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import green_share_power_scenario
 from scipy import stats
 
 from simulator import sweep as sweep_mod
@@ -19,21 +20,10 @@ from simulator.runs import pipeline
 from simulator.sweep import plan_sweep, run_serial, run_sweep, sample_parameters
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "inputs" / "wuhan"
 
-SCENARIO = f"""\
-name: sweep-test
-dataset: {DATA}
-years: {{base: 2023, start: 2024, end: 2026}}
-time: {{days: 2}}
-sectors:
-  power: {{}}
-targets:
-  - id: green-power-share
-    indicator: power.green_share
-    year: 2026
-    value: 10.0
-    unit: "%"
+SCENARIO = (
+    green_share_power_scenario("sweep-test")
+    + """\
 sweep:
   samples: 3
   seed: 7
@@ -61,6 +51,7 @@ sweep:
       values: [0.5, 8.0]
       unit: TWh/yr
 """
+)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import green_share_power_scenario
 
 from simulator import sweep as sweep_mod
 from simulator.errors import InfeasibleError
@@ -17,25 +18,14 @@ from simulator.solve.highs import compile_lp
 from simulator.sweep import plan_sweep, run_serial, summarise
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "inputs" / "wuhan"
 IMPOSSIBLE = REPO / "scenarios" / "examples" / "impossible-pv.yaml"
 
 # 2026 demand ≈ 86 TWh → 10 % green ≈ 8.6 TWh; local renewables ≈ 3.5 TWh at most (tests/test_sweep.py):
 # a 0.5 TWh green-import limit cannot meet it, 8 TWh can. The horizon's end (2026 or 2027) changes the LP's
 # structure (one more year of columns and rows).
-SCENARIO = f"""\
-name: sweep-relax
-dataset: {DATA}
-years: {{base: 2023, start: 2024, end: 2026}}
-time: {{days: 2}}
-sectors:
-  power: {{}}
-targets:
-  - id: green-power-share
-    indicator: power.green_share
-    year: 2026
-    value: 10.0
-    unit: "%"
+SCENARIO = (
+    green_share_power_scenario("sweep-relax")
+    + """\
 sweep:
   samples: 1
   seed: 7
@@ -56,6 +46,7 @@ sweep:
       low: 0.8
       high: 1.2
 """
+)
 
 
 def _lp_by_name(model) -> dict:
