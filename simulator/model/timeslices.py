@@ -193,7 +193,7 @@ def representative_days(
         return _days_as_periods(hourly, medoid[rank], size[rank])
     # candidates: one row per day, columns profile-major (profile a, hour h) → a·24 + h, as tsam lays them out
     values = frame.to_numpy(dtype=float)
-    candidates = values.reshape(365, 24, len(cols)).transpose(0, 2, 1).reshape(365, 24 * len(cols))
+    candidates = _by_day_profile_hour(values)
     centers = _group_representation(candidates, order, representation)
     centers = np.asarray(centers, dtype=float).reshape(len(groups), len(cols), 24).transpose(0, 2, 1)
     profiles = pd.DataFrame(centers[rank].reshape(-1, len(cols)), columns=cols)
@@ -235,7 +235,13 @@ def daily_candidates(frame: pd.DataFrame) -> np.ndarray:
     span = high - low
     scale = 1.0 / np.where(span == 0.0, 1.0, span)
     scaled = values * scale + (0.0 - low * scale)
-    return scaled.reshape(len(values) // 24, 24, len(cols)).transpose(0, 2, 1).reshape(len(values) // 24, -1)
+    return _by_day_profile_hour(scaled)
+
+
+def _by_day_profile_hour(values: np.ndarray) -> np.ndarray:
+    """Hourly rows × profile columns as one row per day, columns profile-major (profile a, hour h) → a·24 + h."""
+    days, profiles = len(values) // 24, values.shape[1]
+    return values.reshape(days, 24, profiles).transpose(0, 2, 1).reshape(days, 24 * profiles)
 
 
 def ward_groups(points: np.ndarray, groups: int) -> np.ndarray:
