@@ -257,11 +257,12 @@ def run(
 
 
 def _writers(lang: str = "en", notes: list[str] | None = None, baseline: Path | None = None):
-    """Extra run-folder writers: charts (PNG, SVG), iamc.csv, report.html (after the charts and manifest.json).
+    """Extra run-folder writers: charts (PNG, SVG; begun first, rendered alongside the tables), iamc.csv, report.html (after the manifest).
 
     Each writer returns notes (skipped charts, font fallback) collected into ``notes``.
     """
-    from simulator.results import charts, iamc, report
+    from simulator.results import iamc
+    from simulator.runs.charts_writer import start_run_charts
 
     notes = notes if notes is not None else []
 
@@ -276,10 +277,33 @@ def _writers(lang: str = "en", notes: list[str] | None = None, baseline: Path | 
         write.after_manifest = after_manifest
         return write
 
+    def charts(outcome, folder):
+        return begin_charts(outcome, folder)()
+
+    def begin_charts(outcome, folder):
+        finish = start_run_charts(outcome, folder, lang=lang)
+
+        def done():
+            progress("writing the run folder: charts")
+            try:
+                notes.extend(finish())
+            finally:
+                progress.done()
+
+        done.cancel = finish.cancel
+        return done
+
+    charts.begin = begin_charts
+
+    def report(outcome, folder, **kw):
+        from simulator.results.report import write_run_report  # imports matplotlib: after the charts
+
+        return write_run_report(outcome, folder, **kw)
+
     return [
-        collect(charts.write_run_charts, "charts", lang=lang),
+        charts,
         collect(iamc.write_run_iamc, "iamc.csv"),
-        collect(report.write_run_report, "report.html", after_manifest=True, lang=lang, baseline=baseline),
+        collect(report, "report.html", after_manifest=True, lang=lang, baseline=baseline),
     ]
 
 

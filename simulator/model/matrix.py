@@ -54,6 +54,26 @@ def var_grid(var, *shape: int) -> np.ndarray:
     return grid.reshape(shape)
 
 
+def scipy_sparse():
+    """``scipy.sparse``, imported without the ``scipy.stats`` Pyomo's import hook would add.
+
+    Pyomo registers a callback on the first import of scipy (however it is
+    imported) that also imports ``scipy.stats``, ``scipy.integrate`` and
+    ``scipy.spatial``: 0.9 s of a run that uses none of them. Where Pyomo's
+    deferred scipy has not been resolved yet, its callback is dropped; Pyomo's
+    own uses of ``scipy.sparse`` are unchanged (scipy loads other submodules
+    on first access). Should Pyomo rename these internals, this does nothing.
+    """
+    from pyomo.common import dependencies
+
+    indicator = getattr(dependencies, "scipy_available", None)
+    if getattr(indicator, "_module", False) is None and hasattr(indicator, "_callback"):
+        indicator._callback = None
+    from scipy import sparse
+
+    return sparse
+
+
 def _first_appearance(variables: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(first, index): the position of each distinct variable's first appearance, in order of appearance, and
     each entry's distinct-variable number. Numbered by appearance, not by memory address: the same model, the
@@ -106,8 +126,7 @@ class LinearTerms:
 
     def csr(self):
         """(data, indices, indptr, x): the terms as a CSR matrix over the distinct variables x (duplicates summed, zeros dropped)."""
-        from scipy import sparse
-
+        sparse = scipy_sparse()
         keep = self.coefs != 0.0
         rows, variables, coefs = self.rows[keep], self.vars[keep], self.coefs[keep]
         first, column = _first_appearance(variables)

@@ -4,9 +4,9 @@ Every ``plot_*`` function takes result tables (pandas DataFrames as written
 by :mod:`simulator.results`), the scenario name and a language (``en`` or
 ``zh``) and returns a :class:`matplotlib.figure.Figure`, or ``None`` when the
 data it needs is absent (e.g. a run without measures has no abatement cost
-curve). Nothing here reads files or prints; :func:`write_run_charts` writes
-``charts/<name>.png`` and ``.svg`` into a run folder and returns the notes
-(skipped charts, missing CJK font) for the CLI to print.
+curve). Nothing here reads files or prints; :func:`save_charts` writes
+``<name>.png`` and ``.svg`` into a folder (a run folder's ``charts/`` are
+rendered by :mod:`simulator.runs.charts_writer`, two processes at once).
 
 Charts (file stem → content, units):
 
@@ -1061,54 +1061,3 @@ def save_charts(charts: ChartSet, folder: str | Path) -> list[Path]:
             paths += save_figure(fig, folder, name)
             plt.close(fig)
     return paths
-
-
-_FORKED_JOB: tuple | None = None  # what a forked chart renderer inherits (never pickled)
-
-
-def _render_in_child(names: tuple[str, ...]) -> None:
-    tables, scenario, lang, factor, folder, base_year = _FORKED_JOB
-    save_charts(make_charts(tables, scenario, lang, factor, only=names, base_year=base_year), folder)
-
-
-def write_run_charts(outcome, folder: str | Path, lang: str = "en") -> list[str]:
-    """Run-folder writer: ``charts/*.png|svg``; returns notes for the CLI to print.
-
-    Rendering is the slowest step of a default run, so where the machine has
-    more than one core and ``fork`` exists, a forked child renders half of the
-    charts while this process renders the other half (same figures, same files).
-    """
-    import multiprocessing as mp
-    import os
-
-    global _FORKED_JOB
-    scenario = outcome.prepared.scenario
-    factor = scenario.spec.accounting.electricity_calorific_kgce_per_kwh
-    base_year = scenario.spec.years.base
-    target = Path(folder) / "charts"
-    # about half of the rendering CPU time each (reference run, 36 days, 2026-11-28 16:48-16:51, load 4.1-4.6 on 2 cores,
-    # mean of two: 3.1 s here in the child, 3.1 s in this process; at 8,760 h the same within 0.1 s)
-    child_names = ("energy_use", "scorecard", "dispatch", "price_duration")
-    if (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
-        charts = make_charts(outcome.tables, scenario.name, lang, factor, base_year=base_year)
-        save_charts(charts, target)
-        return charts.notes
-    _FORKED_JOB = (outcome.tables, scenario.name, lang, factor, target, base_year)
-    try:
-        child = mp.get_context("fork").Process(target=_render_in_child, args=(child_names,), daemon=True)
-        child.start()
-        mine = tuple(n for n in CHART_NAMES if n not in child_names)
-        charts = make_charts(outcome.tables, scenario.name, lang, factor, only=mine, base_year=base_year)
-        save_charts(charts, target)
-        child.join()
-    finally:
-        _FORKED_JOB = None
-    if child.exitcode != 0:  # render what the child could not, here
-        charts_rest = make_charts(outcome.tables, scenario.name, lang, factor, only=child_names, base_year=base_year)
-        save_charts(charts_rest, target)
-        return charts.notes + [n for n in charts_rest.notes if n not in charts.notes]
-    notes = list(charts.notes)
-    for name in child_names:
-        if not (target / f"{name}.png").exists():
-            notes.append(f"chart '{name}' skipped: its data is absent from this run")
-    return notes

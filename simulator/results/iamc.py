@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.results.tables import load_weighted_price
+from simulator.results.tables import load_weighted_price, write_csv
 
 COLUMNS = ["model", "scenario", "region", "variable", "unit", "year", "value"]
 
@@ -322,5 +322,5 @@ def write_run_iamc(outcome, folder: str | Path) -> list[str]:
         kgce_per_kwh=scenario.spec.accounting.electricity_calorific_kgce_per_kwh,
         base_year=scenario.spec.years.base,
     )
-    frame.to_csv(Path(folder) / "iamc.csv", index=False, float_format="%.9g", lineterminator="\n")
+    write_csv(frame, Path(folder) / "iamc.csv")
     return notes

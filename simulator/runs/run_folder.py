@@ -223,20 +223,34 @@ def write_run(outcome, out_root: str | Path = "outputs", command: list[str] | No
     the final name is reserved (an empty folder made with ``mkdir``) and the
     partial folder renamed onto it in one step. Concurrent runs of the same
     scenario into the same ``out_root`` get distinct folders.
+
+    ``extra_writers`` are called ``writer(outcome, folder)`` after the tables;
+    one with ``after_manifest`` set after ``manifest.json`` (it may cite its
+    hash); one with a ``begin`` attribute is begun first, ``finish =
+    writer.begin(outcome, folder)`` (the charts start rendering in another
+    process), and ``finish()`` is called before the manifest is written
+    (``finish.cancel()`` if the run fails first).
     """
     out_root = Path(out_root)
     parent = out_root / outcome.prepared.scenario.name
     parent.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix=f".{_stamp()}.", suffix=".partial", dir=parent))
     final = None
+    begun = []
     try:
         (partial / "scenario.yaml").write_text(outcome.prepared.scenario.resolved_yaml(), encoding="utf-8")
+        early = [w for w in extra_writers if hasattr(w, "begin")]
+        late = [w for w in extra_writers if getattr(w, "after_manifest", False)]
+        for writer in early:
+            begun.append(writer.begin(outcome, partial))
         write_tables(outcome.tables, partial)
         (partial / "highs.log").write_text(outcome.result.log, encoding="utf-8")
-        late = [w for w in extra_writers if getattr(w, "after_manifest", False)]
         for writer in extra_writers:
-            if writer not in late:
+            if writer not in late and writer not in early:
                 writer(outcome, partial)
+        while begun:
+            begun[0]()
+            begun.pop(0)
         man = manifest(outcome, command, tables=table_hashes(partial, outcome.tables))
         (partial / "manifest.json").write_text(json.dumps(man, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         for writer in late:  # writers that cite the manifest (report.html gives its SHA-256)
@@ -245,6 +259,8 @@ def write_run(outcome, out_root: str | Path = "outputs", command: list[str] | No
         final = _claim(parent, _stamp())
         os.replace(partial, final)  # onto the empty folder just reserved: atomic on POSIX
     except BaseException:
+        for finish in begun:
+            getattr(finish, "cancel", lambda: None)()
         shutil.rmtree(partial, ignore_errors=True)
         if final is not None and final.is_dir() and not any(final.iterdir()):
             final.rmdir()

@@ -32,7 +32,7 @@ from pyomo.common.errors import InfeasibleConstraintException
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, LinearStandardFormInfo, RowEntry
 
 from simulator.errors import InfeasibleError, SolveError
-from simulator.model.matrix import is_matrix_rows
+from simulator.model.matrix import is_matrix_rows, scipy_sparse
 
 INF = highspy.kHighsInf
 _NO_LIMIT = 2_147_483_647  # HiGHS's default iteration limits (kHighsIInf)
@@ -233,8 +233,7 @@ def _append_matrix_rows(repn, families: list):
     hold, else the LP is refused (``InfeasibleConstraintException``, as the
     compiler does).
     """
-    from scipy import sparse
-
+    sparse = scipy_sparse()
     columns = list(repn.columns)
     known = _IdIndex(columns)  # the compiler's columns are the model's unfixed variables outside the families
     old = sparse.coo_array(repn.A)
