@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import pyomo.core as pyo
 
 from simulator.errors import Problem, ScenarioError
+from simulator.model.values import expression_value
 
 
 @dataclass
@@ -78,13 +79,13 @@ class Indicator:
         return float(self.base_level) * (1.0 + growth_pct / 100.0) ** (year - self.growth_from_base)
 
     def value(self, year: int) -> float:
-        num = pyo.value(self.numerator[year])
+        num = expression_value(self.numerator[year])
         if self.is_growth:
             ratio = float(num) / float(self.base_level)
             return 100.0 * (ratio ** (1.0 / (year - self.growth_from_base)) - 1.0) if ratio > 0 else float("nan")
         if self.denominator is None:
             return float(num)
-        den = pyo.value(self.denominator[year])
+        den = expression_value(self.denominator[year])
         return float("nan") if abs(den) < 1e-12 else float(self.scale * num / den)
 
 
@@ -249,7 +250,7 @@ def shadow_price(row: TargetRow, dual: float) -> float:
     sign = 1.0 if row.spec.sense in (">=", "==") else -1.0
     price = sign * dual
     if row.indicator.is_share:
-        price *= pyo.value(row.indicator.denominator[row.year]) / row.indicator.scale
+        price *= expression_value(row.indicator.denominator[row.year]) / row.indicator.scale
     elif row.indicator.is_growth:
         price *= _growth_slope(row)
     return 0.0 if abs(price) < 1e-9 else price
@@ -262,7 +263,7 @@ def shortfall_in_units(model, row: TargetRow) -> float:
         return 0.0
     sf = pyo.value(model.targets.shortfall[t]) * _shortfall_factor(row)  # numerator units
     if row.indicator.is_share:
-        den = pyo.value(row.indicator.denominator[row.year])
+        den = expression_value(row.indicator.denominator[row.year])
         return row.indicator.scale * sf / den if abs(den) > 1e-12 else float("nan")
     if row.indicator.is_growth:
         return max(0.0, row.target_value - row.indicator.value(row.year)) if sf > 1e-12 else 0.0

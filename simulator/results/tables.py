@@ -53,6 +53,7 @@ import pyomo.core as pyo
 
 from simulator.model.measures import MEASURE_COLUMNS
 from simulator.model.targets import shadow_price, shortfall_in_units
+from simulator.model.values import expression_value
 from simulator.results.limits import limits_table
 
 FLOAT_FORMAT = "%.9g"
@@ -60,8 +61,11 @@ MET_TOLERANCE = 1e-6
 
 
 def _v(x) -> float:
-    val = pyo.value(x, exception=False)
-    return 0.0 if val is None else float(val)
+    """The value of ``x`` at the solution (0 where a variable has none, as ``pyomo.value(x, exception=False)`` → None)."""
+    try:
+        return float(expression_value(x))
+    except (ValueError, TypeError):
+        return 0.0
 
 
 def capacity_table(m) -> pd.DataFrame:
