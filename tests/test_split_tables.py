@@ -197,3 +197,43 @@ def test_binding_limit_names_the_deployment_file():
         assert not {"potential", "max_rate_per_yr"} & set(
             pd.read_csv(WUHAN / f"technologies_{table.removeprefix('measures_')}.csv").columns
         )
+
+
+# --------------------------------------------------------------------------- the joins a build keeps
+
+
+def test_a_builds_view_keeps_each_join_and_sees_a_replaced_table():
+    """Coal at 1,100 M CNY/Mt (carrier_prices.csv); the view's kept join gives it again, and gives 1,320 once the
+    price table is replaced by one with coal at 1.2 × 1,100 = 1,320; an edit of a returned frame stays in it."""
+    view = load_inputs(WUHAN).for_build()
+    first = view.joined("carrier_prices")
+    assert first.set_index("carrier").at["coal", "price_mcny_per_unit"] == 1100.0
+    first.loc[first["carrier"] == "coal", "price_mcny_per_unit"] = -1.0  # the caller's copy only
+    assert carriers(view).at["coal", "price_mcny_per_unit"] == 1100.0
+    prices = view.tables["carrier_prices"].copy()
+    prices.loc[prices["carrier"] == "coal", "price_mcny_per_unit"] *= 1.2
+    view.tables["carrier_prices"] = prices
+    assert carriers(view).at["coal", "price_mcny_per_unit"] == pytest.approx(1320.0, rel=1e-15)
+    assert carriers(view).at["coke", "price_mcny_per_unit"] == 2060.0  # the other rows as read
+
+
+def test_every_build_reads_the_carrier_prices_its_inputs_hold_now():
+    """Builds of one power-only scenario on one Inputs object: coal's fuel price is 1,100 M CNY/Mt as read; after the
+    price is edited in place (× 0.9 = 990) the next build's is 990; with a scenario override of 1,210 it is 1,210."""
+    from conftest import small_wuhan
+
+    from simulator.intake.inputs import apply_overrides
+    from simulator.intake.scenario import scenario_from_dict
+    from simulator.model.core import build_model
+    from simulator.model.timeslices import make_timeslices
+
+    inputs = load_inputs(WUHAN)
+    time = make_timeslices(inputs.table("profiles_hourly"), 1, None, "hierarchical")
+    scenario = scenario_from_dict(small_wuhan(days=1))
+    assert build_model(scenario, inputs, time).fuel_price["coal"] == 1100.0
+    prices = inputs.tables["carrier_prices"]
+    prices.loc[prices["carrier"] == "coal", "price_mcny_per_unit"] *= 0.9
+    assert build_model(scenario, inputs, time).fuel_price["coal"] == pytest.approx(990.0, rel=1e-15)
+    raised = apply_overrides(inputs, {"carrier_prices": {"coal": {"price_mcny_per_unit": 1210.0}}}, lambda loc: str(loc))
+    assert build_model(scenario, raised, time).fuel_price["coal"] == 1210.0
+    assert build_model(scenario, inputs, time).fuel_price["coal"] == pytest.approx(990.0, rel=1e-15)

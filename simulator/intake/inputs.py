@@ -66,6 +66,21 @@ class Inputs:
     file_hashes: dict[str, str] = field(default_factory=dict)
     overridden: list[str] = field(default_factory=list)
     ranges: pd.DataFrame | None = None  # ranges.csv (None: the data set declares no ranges)
+    #: joins made by :meth:`joined` on a build's view (:meth:`for_build`): part → (main frame, part frame, join); None: not kept
+    _joins: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    def for_build(self) -> Inputs:
+        """These inputs for one model build: the same tables, each :meth:`joined` table made once.
+
+        A build reads the carriers' join about twenty times (every sector block,
+        the objective); the view keeps each join it makes. A join is made again
+        when either of its tables was replaced since (``tables[name] = frame``);
+        tables are not to be edited in place during a build. The view lives as
+        long as the build that asked for it: a later build gets a new one.
+        """
+        view = replace(self)
+        view._joins = {}
+        return view
 
     def table(self, name: str, required: list[str] | None = None) -> pd.DataFrame:
         """Table ``name`` (file stem); refuses a missing table or columns."""
@@ -130,13 +145,21 @@ class Inputs:
         tables edited since.
         """
         main, key, shared = split_of(part)
+        left, right = self.tables.get(main), self.tables.get(part)
+        kept = None if self._joins is None else self._joins.get(part)
+        if kept is not None and kept[0] is left and kept[1] is right:
+            return kept[2].copy(deep=False)  # copy-on-write: a caller's edit does not reach the kept join
         problems = split_problems(self.root, self.tables, part)
         if problems:
             raise DataError(problems=problems)
         left, right = self.tables[main], self.tables[part]
         rows = pd.Series(np.arange(len(right)), index=right[key].astype(str)).reindex(left[key].astype(str)).to_numpy()
         added = right.drop(columns=[key, "source", "description", *shared], errors="ignore").iloc[rows].reset_index(drop=True)
-        return pd.concat([left.reset_index(drop=True), added], axis=1)
+        out = pd.concat([left.reset_index(drop=True), added], axis=1)
+        if self._joins is not None:
+            self._joins[part] = (left, right, out)
+            return out.copy(deep=False)
+        return out
 
     def confidence_counts(self, name: str) -> dict[str, int]:
         """How many numeric values of a table rest on each confidence level.

@@ -49,6 +49,7 @@ def build_model(scenario, inputs, time, soften: set[str] | None = None, unserved
     """
     spec = scenario.spec
     years = scenario.years
+    inputs = inputs.for_build()  # the carriers' join, read by every sector, made once
     m = pyo.ConcreteModel(name=spec.name)
     m.time = time
     m.Y = pyo.Set(initialize=years, ordered=True, doc="planning years")
