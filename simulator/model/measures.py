@@ -124,9 +124,8 @@ def add_measures(block, model, catalogue: pd.DataFrame, carriers: list[str], dis
     block.measure_catalogue = catalogue  # read by results (units, existing, savings, costs)
     block.measure_units = cat["unit"].astype(str).to_dict()
     block.measure_existing = cat["existing"].astype(float).to_dict()
-    block.measure_annuity = {
-        m: crf(discount_rate, float(cat.at[m, "lifetime_yr"])) * float(cat.at[m, "capex_mcny_per_unit"]) for m in cat.index
-    }
+    lifetime, capex = (dict(zip(cat.index, cat[col].to_numpy(), strict=True)) for col in ("lifetime_yr", "capex_mcny_per_unit"))
+    block.measure_annuity = {m: crf(discount_rate, float(lifetime[m])) * float(capex[m]) for m in cat.index}
     block.M = pyo.Set(initialize=list(cat.index), ordered=True)
     existing = cat["existing"].astype(float).to_dict()
     potential = cat["potential"].astype(float).to_dict()

@@ -292,8 +292,10 @@ def _use(b, model, stock, cat, carrier_names) -> None:
         doc="use with no new measures, TWh | Mtce",
     )
     rows = cat.set_index("measure")
+    measures, product = list(rows.index), rows["product"].to_numpy()
+    saving = {c: rows[f"saving_{c}"].to_numpy() for c in carrier_names}  # the catalogue's own values, read as arrays
     coef = {
-        (k, c): [(m, float(rows.at[m, f"saving_{c}"])) for m in rows.index if rows.at[m, "product"] == k and rows.at[m, f"saving_{c}"] != 0]
+        (k, c): [(m, float(saving[c][i])) for i, m in enumerate(measures) if product[i] == k and saving[c][i] != 0]
         for k in b.KB
         for c in carrier_names
     }

@@ -161,7 +161,8 @@ def build_lines(block, model, scenario, inputs, activity: dict[str, pd.Series], 
     block.activity_mt = pyo.Param(
         model.Y, block.P, initialize=lambda b, y, p: float(activity[p][y]), doc="output, Mt/yr (crude steel, crude processed, ethylene)"
     )
-    base = {(p, c): float(intensity.at[p, c]) for p in products for c in carrier_list if intensity.at[p, c] != 0.0}
+    values = {c: dict(zip(intensity.index, intensity[c].to_numpy(), strict=True)) for c in carrier_list}  # intensity.at[p, c]
+    base = {(p, c): float(values[c][p]) for p in products for c in carrier_list if values[c][p] != 0.0}
     block.base_intensity = pyo.Param(
         block.P, model.C, initialize=lambda b, p, c: base.get((p, c), 0.0), doc="base-year use per Mt of product, Mtce/Mt or TWh/Mt"
     )
@@ -199,11 +200,14 @@ def _product_saving(block, model, catalogue: pd.DataFrame, carrier_list: list[st
     """product_saving[y,p,c] = Σ_{m of p} s[m,c] · (adopted[y,m] − existing[m])   (Mtce or TWh per yr)."""
     s = catalogue[[f"saving_{c}" for c in carrier_list]].to_numpy(dtype=float)
     rows = np.argwhere(s != 0.0)
+    measure, product, existing = (
+        dict(zip(catalogue.index, catalogue[col].to_numpy(), strict=True)) for col in ("measure", "product", "existing")
+    )
     terms: dict[tuple[str, str], list[tuple[str, float, float]]] = {}
     for i, j in rows:
-        meas = catalogue.at[i, "measure"]
-        key = (catalogue.at[i, "product"], carrier_list[j])
-        terms.setdefault(key, []).append((meas, float(s[i, j]), float(catalogue.at[i, "existing"])))
+        meas = measure[i]
+        key = (product[i], carrier_list[j])
+        terms.setdefault(key, []).append((meas, float(s[i, j]), float(existing[i])))
     block.saving_pairs = terms
 
     def _rule(b, y, p, c):

@@ -127,17 +127,22 @@ def build(model, scenario, inputs):
     add_measures(b, model, cat, carrier_names, scenario.spec.economics.discount_rate)
     b.P = pyo.Set(initialize=list(act.index), ordered=True, doc="transport products")
     rows = cat.set_index("measure")
-    b.members = {p: [m for m in rows.index if rows.at[m, "product"] == p] for p in act.index}
+    product = rows["product"].to_numpy()
+    b.members = {p: [m for i, m in enumerate(rows.index) if product[i] == p] for p in act.index}
     _use(b, model, act, rows, carrier_names)
     _piles(b, model, act)
 
     use = {(y, c): sum(b.use_by_product[y, p, c] for p in b.P) for y in years for c in carrier_names}
     existing = rows["existing"].astype(float).to_dict()
+    activity, per_unit, carrier = (
+        dict(zip(act.index, act[col].to_numpy(), strict=True)) for col in ("activity", "use_per_unit", "carrier")
+    )
+    saving = {c: dict(zip(rows.index, rows[f"saving_{c}"].to_numpy(), strict=True)) for c in carrier_names}
     baseline = {}
     for p in act.index:
         for c in carrier_names:
-            gross = float(act.at[p, "activity"] * act.at[p, "use_per_unit"]) if act.at[p, "carrier"] == c else 0.0
-            saved = sum(float(rows.at[m, f"saving_{c}"]) * existing[m] for m in b.members[p])
+            gross = float(activity[p] * per_unit[p]) if carrier[p] == c else 0.0
+            saved = sum(float(saving[c][m]) * existing[m] for m in b.members[p])
             for y in years:
                 baseline[(y, c)] = baseline.get((y, c), 0.0) + gross - saved
     parts = [(_Elec(b, str(r["product"])), str(r["profile"]), float(r["share"])) for _, r in loads.iterrows()]
@@ -167,16 +172,12 @@ class _Scaled:
 
 def _use(b, model, act, rows, carrier_names) -> None:
     """use_by_product[y,p,c] = activity[p]·use_per_unit[p]·[c = carrier_p] − Σ_{m∈p} saving[m,c]·adopted[y,m]   (TWh | Mtce)."""
-    gross = {
-        (p, c): float(act.at[p, "activity"] * act.at[p, "use_per_unit"]) if act.at[p, "carrier"] == c else 0.0
-        for p in act.index
-        for c in carrier_names
-    }
-    coef = {
-        (p, c): [(m, float(rows.at[m, f"saving_{c}"])) for m in b.members[p] if rows.at[m, f"saving_{c}"] != 0]
-        for p in act.index
-        for c in carrier_names
-    }
+    activity, per_unit, carrier = (
+        dict(zip(act.index, act[col].to_numpy(), strict=True)) for col in ("activity", "use_per_unit", "carrier")
+    )
+    saving = {c: dict(zip(rows.index, rows[f"saving_{c}"].to_numpy(), strict=True)) for c in carrier_names}
+    gross = {(p, c): float(activity[p] * per_unit[p]) if carrier[p] == c else 0.0 for p in act.index for c in carrier_names}
+    coef = {(p, c): [(m, float(saving[c][m])) for m in b.members[p] if saving[c][m] != 0] for p in act.index for c in carrier_names}
     b.use_by_product = pyo.Expression(
         model.Y,
         b.P,
