@@ -166,3 +166,18 @@ def test_a_reused_lp_of_the_same_pattern_is_solved_for_the_new_model_whatever_it
     assert res.duals[m.enough] == pytest.approx(1.0, abs=1e-9)
     assert res.duals[m.a_cap] == pytest.approx(0.0, abs=1e-9)
     assert first.x.value == pytest.approx(6.0, abs=1e-9)  # the first model's solution is left alone
+
+
+def test_work_alongside_runs_during_the_solve_and_its_error_is_dropped():
+    import threading
+
+    seen = []
+
+    def work():
+        seen.append(threading.current_thread().name)
+        raise RuntimeError("only ahead of its time")
+
+    m = _lp()
+    res = solve(m, Solver(method="simplex"), alongside=work)
+    assert seen == ["alongside-highs"]  # ran once, in its own thread, and was done when solve returned
+    _assert_hand_solution(m, res)

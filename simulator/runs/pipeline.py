@@ -120,6 +120,7 @@ def run(
     warm: WarmStart | None = None,
     conflicts: bool = True,
     only: frozenset[str] | None = None,
+    alongside: Callable[[], object] | None = None,
 ) -> Outcome:
     """Build, solve and tabulate; explain an infeasible scenario.
 
@@ -129,6 +130,8 @@ def run(
     HiGHS's IIS (:func:`explain_infeasible`); false reports the targets the
     all-soft plan misses, without the IIS search (sweeps: minutes a variant).
     ``only``: the result tables to make (default all; a sweep needs four).
+    ``alongside``: work done in another thread while HiGHS solves
+    (:func:`simulator.solve.highs.solve`), e.g. importing the chart library.
     """
     scenario = prepared.scenario
     soften = {t.id for t in scenario.spec.targets} if soft_targets else None
@@ -138,7 +141,7 @@ def run(
     t1 = time.perf_counter()
     progress("solving with HiGHS")
     try:
-        result = solve(model, scenario.spec.solver, log_dir=log_dir, warm=warm)
+        result = solve(model, scenario.spec.solver, log_dir=log_dir, warm=warm, alongside=alongside)
     except InfeasibleError as exc:
         raise explain_infeasible(prepared, exc, progress, conflicts=conflicts, model=model) from None
     t2 = time.perf_counter()

@@ -15,12 +15,15 @@ bound (what binding variable bounds such as build-rate caps are worth).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import itertools
 import os
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -446,8 +449,29 @@ def _objective_value(repn, x: np.ndarray, sense) -> float:
     return value if sense == pyo.minimize else -value
 
 
-def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | None = None) -> SolveResult:
+def _start_alongside(work: Callable[[], object] | None) -> threading.Thread | None:
+    """Start ``work`` in a daemon thread (see :func:`solve`); what it raises is dropped."""
+    if work is None:
+        return None
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            work()
+
+    thread = threading.Thread(target=run, name="alongside-highs", daemon=True)
+    thread.start()
+    return thread
+
+
+def solve(
+    model, solver, log_dir: str | Path | None = None, warm: WarmStart | None = None, alongside: Callable[[], object] | None = None
+) -> SolveResult:
     """Compile, solve and load the solution. Raises InfeasibleError / SolveError.
+
+    ``alongside``: work for another thread while HiGHS solves (HiGHS releases
+    Python's lock while it runs, so the two use two cores); e.g. importing
+    what writing the results will need. Done before this returns; what it
+    raises is ignored (the work is only ahead of its time).
 
     The methods of :func:`method_chain` are tried in turn on the same HiGHS
     instance: when one ends without an optimal plan (a stall, an iteration
@@ -497,6 +521,7 @@ def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | No
     attempts: list[dict] = []
     iterations = 0
     deadline = t2 + float(solver.time_limit_s)
+    helper = _start_alongside(alongside)
     for k, method in enumerate(chain):
         options = highs_options(solver, n_rows, method)
         options["time_limit"] = max(deadline - time.perf_counter(), 1e-3)
@@ -536,6 +561,8 @@ def solve(model, solver, log_dir: str | Path | None = None, warm: WarmStart | No
         if proven or not has_next or time.perf_counter() >= deadline:
             break  # dual simplex's infeasibility or unboundedness is a proof; an interior point's is retried
     t3 = time.perf_counter()
+    if helper is not None:
+        helper.join()
     options["time_limit"] = float(solver.time_limit_s)
     options["method_requested"] = solver.method
     if warm is not None:
