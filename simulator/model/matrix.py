@@ -191,6 +191,13 @@ class LinearView:
         return t.constant + np.bincount(t.rows, weights=t.coefs * x, minlength=len(self._keys))
 
 
+def _bounds_list(bounds: np.ndarray) -> list:
+    """The bounds as Python floats, None where infinite (what ``MatrixConstraint`` takes)."""
+    out = bounds.astype(object)
+    out[~np.isfinite(bounds)] = None
+    return out.tolist()
+
+
 class _RowData(_MatrixConstraintData):
     """One row of a :class:`MatrixRows` family; its index is the family's key (year, slice, …)."""
 
@@ -216,8 +223,8 @@ class MatrixRows(MatrixConstraint):
             data,
             indices,
             indptr,
-            [None if not np.isfinite(v) else float(v) for v in lower],
-            [None if not np.isfinite(v) else float(v) for v in upper],
+            _bounds_list(lower),
+            _bounds_list(upper),
             x,
         )
         self.doc = doc
