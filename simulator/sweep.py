@@ -40,6 +40,7 @@ target's own unit, listed in ``sweep.json``), ``target.<id>.met``,
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -47,7 +48,8 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -482,6 +484,29 @@ def _targets(card: pd.DataFrame | None, prices: bool = True) -> dict:
 _WARM: dict[str, object] = {}
 
 
+@contextmanager
+def collect_once() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while one variant runs, then run once over the young objects.
+
+    A 12-day build makes some 10^5 Pyomo objects that refer to each other;
+    the collector, started every 700 new objects, traversed them again and
+    again (about 15 % of a variant's CPU time). Paused, every object the
+    variant makes stays in the youngest generation, and one collection of
+    that generation afterwards frees the variant's model without traversing
+    the long-lived heap (the shipped inputs, the modules). Nothing is changed
+    when the collector was already off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None = None, reuse: bool | None = None) -> dict:
     """Solve one variant; never raises. Returns a flat dict of scalars.
 
@@ -501,14 +526,24 @@ def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None =
     without targets (on a fresh LP), and ``policy_cost_mcny`` is the
     difference of the two objectives (present value, M CNY).
     """
-    from simulator.results.tables import SWEEP_TABLES
-    from simulator.runs.pipeline import Prepared, run
     from simulator.solve.highs import WarmStart
 
     t0 = time.perf_counter()
     record: dict = {"variant": variant, "status": "failed", "reason": ""}
     reuse = bundle.get("reuse_lp", True) if reuse is None else reuse
     warm = _WARM.setdefault("lp", WarmStart()) if reuse else None
+    with collect_once():
+        _solve_variant(bundle, overrides, data, warm, record)
+    record["seconds"] = time.perf_counter() - t0
+    record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
+    return record
+
+
+def _solve_variant(bundle: dict, overrides: dict, data: dict | None, warm, record: dict) -> None:
+    """:func:`run_variant`'s solve: fills ``record`` (status, reason, results); never raises."""
+    from simulator.results.tables import SWEEP_TABLES
+    from simulator.runs.pipeline import Prepared, run
+
     try:
         scenario, inputs = _variant_inputs(bundle, overrides, data)
         # an infeasible variant: the targets its all-soft plan misses, without the IIS search (minutes a variant)
@@ -529,9 +564,6 @@ def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None =
         record["reason"] = f"{type(exc).__name__}: {exc}"
     except Exception as exc:
         record["reason"] = f"internal error: {type(exc).__name__}: {exc}"
-    record["seconds"] = time.perf_counter() - t0
-    record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
-    return record
 
 
 # --------------------------------------------------------------------------- run folder

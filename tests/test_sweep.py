@@ -235,6 +235,33 @@ def test_reused_lp_sweep_gives_the_cold_runs_objectives_and_tables(tmp_path):
     assert np.allclose(reused["objective_mcny"], cold["objective_mcny"], rtol=1e-9, atol=0.0)
 
 
+def test_a_variant_leaves_no_garbage_behind_and_the_collector_on(scenario_file):
+    """The collector is paused while a variant runs and then collects the variant's objects (sweep.collect_once):
+    the moment run_variant returns, a full collection finds nothing left (with the collector running throughout,
+    some 6,800 objects of each variant's model waited in the older generations), for an infeasible variant
+    (green-import limit 0.5 TWh/yr, below the 10 % share) and an optimal one (8.0 TWh/yr); the collector is on
+    again, and left off when it was off."""
+    import gc
+
+    plan = plan_sweep(scenario_file)
+    assert gc.isenabled()
+    gc.collect()
+    first = sweep_mod.run_variant(plan.bundle, "v00000", plan.overrides["v00000"])  # grid-major: v00000..2 at 0.5 TWh/yr
+    first_left = gc.collect()
+    second = sweep_mod.run_variant(plan.bundle, "v00003", plan.overrides["v00003"])
+    second_left = gc.collect()
+    assert (first["status"], second["status"]) == ("infeasible", "optimal"), (first["reason"], second["reason"])
+    assert (first_left, second_left) == (0, 0)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with sweep_mod.collect_once():
+            pass
+        assert not gc.isenabled()  # left off when it was off
+    finally:
+        gc.enable()
+
+
 def test_shadow_price_chart_shows_every_binding_target_and_says_when_nothing_varies():
     from simulator import sweep as sw
 
