@@ -27,6 +27,7 @@ Every problem of a data set is collected and reported together.
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
 import io
@@ -161,6 +162,30 @@ class Inputs:
             return out.copy(deep=False)
         return out
 
+    def derived(self, prepare, *args):
+        """``prepare(self, *args)``: data a sector reads and checks from these tables, made again only when they change.
+
+        For a sweep, whose variants share most tables: the result is kept (one
+        per ``prepare`` and arguments, in this process) with a copy of every
+        table ``prepare`` looked at (or looked for, when absent); it is given
+        again while each of those tables equals its copy (same columns, dtypes
+        and values: ``DataFrame.equals``), whether the table was replaced or
+        edited in place. Each call returns its own deep copy, so a caller's
+        edit cannot reach the kept result. ``prepare`` reads the inputs only
+        through ``tables`` (``table``, ``joined``, ``check``…); its problems
+        are raised, never kept. ``args``: lists, tuples and plain values.
+        """
+        key = (prepare.__module__, prepare.__qualname__, str(self.root), _frozen(args))
+        kept = _DERIVED.get(key)
+        if kept is not None and all(_same_table(self.tables.get(name), copy_) for name, copy_ in kept[0].items()):
+            return copy.deepcopy(kept[1])
+        seen = _SeenTables(self.tables)
+        result = prepare(replace(self, tables=seen), *args)
+        names = set(self.tables) if seen.all else seen.names
+        tables = {name: None if self.tables.get(name) is None else self.tables[name].copy(deep=True) for name in names}
+        _DERIVED[key] = (tables, copy.deepcopy(result))
+        return result
+
     def confidence_counts(self, name: str) -> dict[str, int]:
         """How many numeric values of a table rest on each confidence level.
 
@@ -191,6 +216,70 @@ class Inputs:
         """Every value resting on an estimate, with its plausible range (see :func:`estimate_ranges`)."""
         cells, _ = estimate_ranges(self.root, self.tables, self.sources, self.ranges)
         return cells
+
+
+#: results of :meth:`Inputs.derived` in this process: key → (copies of the tables read, result)
+_DERIVED: dict[tuple, tuple[dict, object]] = {}
+
+
+class _SeenTables(dict):
+    """The tables of an :class:`Inputs`, noting every name looked at or looked for (``all``: the whole set was read)."""
+
+    def __init__(self, tables: dict):
+        super().__init__(tables)
+        self.names: set[str] = set()
+        self.all = False
+
+    def __getitem__(self, name):
+        self.names.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name, default=None):
+        self.names.add(name)
+        return super().get(name, default)
+
+    def __contains__(self, name):
+        self.names.add(name)
+        return super().__contains__(name)
+
+    def __iter__(self):
+        self.all = True
+        return super().__iter__()
+
+    def keys(self):
+        self.all = True
+        return super().keys()
+
+    def values(self):
+        self.all = True
+        return super().values()
+
+    def items(self):
+        self.all = True
+        return super().items()
+
+
+def _frozen(value):
+    """``value`` as a hashable key: lists and tuples as tuples, mappings as sorted item tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((repr(k), _frozen(v)) for k, v in value.items()))
+    hash(value)  # anything else must be hashable
+    return value
+
+
+def _same_table(frame: pd.DataFrame | None, kept: pd.DataFrame | None) -> bool:
+    """True when ``frame`` equals the kept copy: both absent, or the same columns, index, dtypes and values."""
+    if frame is None or kept is None:
+        return frame is None and kept is None
+    return (
+        frame.shape == kept.shape
+        and list(frame.columns) == list(kept.columns)
+        and frame.dtypes.equals(kept.dtypes)
+        and frame.index.equals(kept.index)
+        and frame.equals(kept)
+    )
 
 
 def _plain(value):

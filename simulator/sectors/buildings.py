@@ -175,7 +175,7 @@ def build(model, scenario, inputs):
     table = carriers(inputs)
     carrier_names = list(table.index)
     pv_table = inputs.table("pv_classes", ["pv_class", "existing_gw"]).set_index("pv_class")
-    stock, params, cat = _tables(inputs, carrier_names, list(pv_table.index))
+    stock, params, cat = inputs.derived(_tables, carrier_names, list(pv_table.index))  # made again when its tables change
     years = list(model.Y)
     base = scenario.spec.years.base
 

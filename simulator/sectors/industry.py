@@ -76,7 +76,11 @@ def read_activity(inputs, table: str, column: str, years: list[int], override: M
 
 
 def read_intensity(inputs, table: str, products: list[str]) -> pd.DataFrame:
-    """Base-year intensity, product × carrier, in carrier units per Mt (Mtce/Mt or TWh/Mt)."""
+    """Base-year intensity, product × carrier, in carrier units per Mt (Mtce/Mt or TWh/Mt) (made again when its tables change)."""
+    return inputs.derived(_read_intensity, table, products)
+
+
+def _read_intensity(inputs, table: str, products: list[str]) -> pd.DataFrame:
     frame = inputs.table(table, ["id", "product", "carrier", "value", "unit"])
     table_c = carriers(inputs)
     inputs.check(table, frame["product"].isin(products), "product", "unknown product line", "one of: " + ", ".join(products))
@@ -91,7 +95,11 @@ def read_intensity(inputs, table: str, products: list[str]) -> pd.DataFrame:
 
 
 def read_catalogue(inputs, table: str, products: list[str]) -> pd.DataFrame:
-    """The measure catalogue, checked, each measure tied to a known product line."""
+    """The measure catalogue, checked, each measure tied to a known product line (made again when its tables change)."""
+    return inputs.derived(_read_catalogue, table, products)
+
+
+def _read_catalogue(inputs, table: str, products: list[str]) -> pd.DataFrame:
     catalogue = check_catalogue(inputs, table, list(carriers(inputs).index))
     inputs.check(table, catalogue["product"].isin(products), "product", "unknown product line", "one of: " + ", ".join(products))
     return catalogue

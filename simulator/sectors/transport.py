@@ -120,7 +120,7 @@ def build(model, scenario, inputs):
     """Build ``model.transport``: fleet uptake, piles, intermodal, shore/ground power, use, loads, indicators."""
     table = carriers(inputs)
     carrier_names = list(table.index)
-    act, cat, loads = _tables(inputs, carrier_names, list(model.time.profiles.columns))
+    act, cat, loads = inputs.derived(_tables, carrier_names, list(model.time.profiles.columns))  # made again when its tables change
     years = list(model.Y)
     b = pyo.Block()
     model.transport = b

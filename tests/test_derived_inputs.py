@@ -1,0 +1,64 @@
+"""Inputs.derived: a sector's checked data kept between builds (sweep variants) and made again when a table it read changes.
+
+Numbers by hand from inputs/wuhan/steel_intensity.csv: crude steel uses 425.0 kgce/t of coal and
+55.0 kgce/t of coke, i.e. 0.425 and 0.055 Mtce per Mt of steel (× 1e-3).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import WUHAN
+
+from simulator.intake.inputs import apply_overrides, load_inputs
+from simulator.sectors import industry
+
+
+def _coal(inputs) -> float:
+    return float(industry.read_intensity(inputs, "steel_intensity", ["crude_steel"]).at["crude_steel", "coal"])
+
+
+def test_a_table_edited_in_place_or_replaced_is_seen():
+    """0.425 Mtce/Mt as read; 0.5 after the coal row is edited in place to 500 kgce/t; 0.45 from a scenario
+    override of 450 kgce/t (a new table); 0.5 again on the edited inputs."""
+    inputs = load_inputs(WUHAN)
+    assert _coal(inputs) == pytest.approx(0.425, rel=1e-15)
+    assert _coal(inputs) == pytest.approx(0.425, rel=1e-15)  # kept
+    frame = inputs.tables["steel_intensity"]
+    frame.loc[frame["id"] == "crude_steel.coal", "value"] = 500.0
+    assert _coal(inputs) == pytest.approx(0.5, rel=1e-15)
+    raised = apply_overrides(inputs, {"steel_intensity": {"crude_steel.coal": {"value": 450.0}}}, lambda loc: str(loc))
+    assert _coal(raised) == pytest.approx(0.45, rel=1e-15)
+    assert _coal(inputs) == pytest.approx(0.5, rel=1e-15)
+
+
+def test_a_table_the_carriers_come_from_is_seen_too():
+    """The intensity's carriers come from carriers.csv + carrier_prices.csv: a carrier renamed there ('coal' →
+    'hard_coal', in both files) leaves steel's coal row unknown, a problem the kept result must not hide."""
+    from simulator.errors import DataError
+
+    inputs = load_inputs(WUHAN)
+    assert _coal(inputs) == pytest.approx(0.425, rel=1e-15)
+    for name in ("carriers", "carrier_prices"):
+        table = inputs.tables[name].copy()
+        table["carrier"] = table["carrier"].replace("coal", "hard_coal")
+        inputs.tables[name] = table
+    with pytest.raises(DataError, match="unknown carrier"):
+        _coal(inputs)
+
+
+def test_a_callers_edit_does_not_reach_the_kept_result_and_an_absent_table_counts():
+    """Each call gets its own copy; a table looked for and absent is part of what is compared: 1 row without
+    'extra', 2 once an 'extra' table with one row is added."""
+    inputs = load_inputs(WUHAN)
+    first = industry.read_intensity(inputs, "steel_intensity", ["crude_steel"])
+    first.loc["crude_steel", "coal"] = -1.0
+    assert _coal(inputs) == pytest.approx(0.425, rel=1e-15)
+
+    def rows(inputs_) -> pd.DataFrame:
+        extra = inputs_.tables.get("extra")
+        return pd.concat([inputs_.tables["macro"].head(1), extra]) if extra is not None else inputs_.tables["macro"].head(1)
+
+    assert len(inputs.derived(rows)) == 1
+    inputs.tables["extra"] = inputs.tables["macro"].head(1)
+    assert len(inputs.derived(rows)) == 2
