@@ -56,7 +56,15 @@ def expression_value(expr) -> float:
     if kind is MonomialTermExpression:
         return _monomial(expr)
     if isinstance(expr, _SUMS):
-        values = [_monomial(a) if type(a) is MonomialTermExpression else expression_value(a) for a in expr.args]
+        values = []
+        add = values.append
+        for arg in expr.args:
+            if type(arg) is MonomialTermExpression:
+                coef, var = arg._args_
+                value = var.value if type(coef) in native_numeric_types and isinstance(var, VarData) else None
+                add(coef * value if value is not None else _monomial(arg))
+            else:
+                add(expression_value(arg))
         if not values:
             return 0
         rest = iter(values)
