@@ -609,12 +609,13 @@ def inputs(
     """Per table: what it holds, units, years and how many values rest on official, secondary and estimated sources."""
     from simulator.intake import datacheck
     from simulator.intake.inputs import load_inputs
-    from simulator.results import calibration
 
     try:
         data = load_inputs(_dataset_root(dataset))
         typer.echo(datacheck.format_summary(data, datacheck.summarise(data)))
         if check:
+            from simulator.results import calibration  # the model and HiGHS: only for --check
+
             typer.echo("\nwhat the results rest on (per quantity, the weakest source of its rows):")
             typer.echo(datacheck.format_quantities(datacheck.quantity_confidence(data)))
             progress("calibration: building and solving the base-year model (2 representative days)")
