@@ -233,13 +233,14 @@ def investment_table(m) -> pd.DataFrame:
         if not meas:
             continue
         cat = b.measure_catalogue.set_index("measure")
+        unit, capex = (dict(zip(cat.index, cat[col].to_numpy(), strict=True)) for col in ("unit", "capex_mcny_per_unit"))  # cat.at[k, col]
         adopted = np.array([[_v(b.adopted[y, k]) for k in meas] for y in years])
         existing = np.array([float(b.measure_existing.get(k, 0.0)) for k in meas])
         new = adopted - np.vstack([existing, adopted[:-1]])
         for j, y in enumerate(years):
             df = float(pyo.value(m.discount[y]))
             for i, k in enumerate(meas):
-                rows.append((y, name, "measures", k, str(cat.at[k, "unit"]), float(new[j, i]), float(cat.at[k, "capex_mcny_per_unit"]), df))
+                rows.append((y, name, "measures", k, str(unit[k]), float(new[j, i]), float(capex[k]), df))
     columns = ["year", "sector", "component", "item", "unit", "new_units", "capex_mcny_per_unit", "discount_factor"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["investment_mcny"] = frame["new_units"] * frame["capex_mcny_per_unit"]
