@@ -217,6 +217,25 @@ def test_a_builds_view_keeps_each_join_and_sees_a_replaced_table():
     assert carriers(view).at["coke", "price_mcny_per_unit"] == 2060.0  # the other rows as read
 
 
+def test_a_builds_carriers_are_made_once_and_again_when_carriers_csv_is_replaced():
+    """Coal's CO2 factor 2.616 Mt per Mt (carriers.csv) in a build's view, kept; a caller's edit stays in its copy;
+    2.616 × 0.5 = 1.308 once carriers.csv is replaced by one with half the factor; outside a view read every time."""
+    inputs = load_inputs(WUHAN)
+    view = inputs.for_build()
+    first = carriers(view)
+    assert first.at["coal", "co2_mt_per_unit"] == 2.616
+    first.loc["coal", "co2_mt_per_unit"] = -1.0
+    assert carriers(view).at["coal", "co2_mt_per_unit"] == 2.616
+    table = view.tables["carriers"].copy()
+    table.loc[table["carrier"] == "coal", "co2_mt_per_unit"] *= 0.5
+    view.tables["carriers"] = table
+    assert carriers(view).at["coal", "co2_mt_per_unit"] == pytest.approx(1.308, rel=1e-15)
+    assert carriers(view).at["coal", "price_mcny_per_unit"] == 1100.0
+    plain = load_inputs(WUHAN)
+    plain.tables["carriers"].loc[plain.tables["carriers"]["carrier"] == "coal", "co2_mt_per_unit"] = 3.0
+    assert carriers(plain).at["coal", "co2_mt_per_unit"] == 3.0
+
+
 def test_every_build_reads_the_carrier_prices_its_inputs_hold_now():
     """Builds of one power-only scenario on one Inputs object: coal's fuel price is 1,100 M CNY/Mt as read; after the
     price is edited in place (× 0.9 = 990) the next build's is 990; with a scenario override of 1,210 it is 1,210."""

@@ -67,7 +67,8 @@ class Inputs:
     file_hashes: dict[str, str] = field(default_factory=dict)
     overridden: list[str] = field(default_factory=list)
     ranges: pd.DataFrame | None = None  # ranges.csv (None: the data set declares no ranges)
-    #: joins made by :meth:`joined` on a build's view (:meth:`for_build`): part → (main frame, part frame, join); None: not kept
+    #: what a build's view (:meth:`for_build`) keeps: part → (main frame, part frame, join) of :meth:`joined`,
+    #: function → (its tables, frame) of :meth:`once_per_build`; None: not a build's view, nothing kept
     _joins: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def for_build(self) -> Inputs:
@@ -161,6 +162,22 @@ class Inputs:
             self._joins[part] = (left, right, out)
             return out.copy(deep=False)
         return out
+
+    def once_per_build(self, make, *names: str) -> pd.DataFrame:
+        """``make(self)``, a frame made from the tables ``names``, made once in a build's view (:meth:`for_build`).
+
+        Made again when one of those tables was replaced since; outside a
+        build's view made every time. Each call gets its own (copy-on-write)
+        copy of the frame.
+        """
+        if self._joins is None:
+            return make(self)
+        tables = tuple(self.tables.get(name) for name in names)
+        kept = self._joins.get(make)
+        if kept is None or len(kept[0]) != len(tables) or any(a is not b for a, b in zip(kept[0], tables, strict=True)):
+            kept = (tables, make(self))
+            self._joins[make] = kept
+        return kept[1].copy(deep=False)
 
     def derived(self, prepare, *args):
         """``prepare(self, *args)``: data a sector reads and checks from these tables, made again only when they change.

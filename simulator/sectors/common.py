@@ -23,8 +23,13 @@ def carriers(inputs) -> pd.DataFrame:
 
     The price is read from carrier_prices.csv, joined on the carrier (a carrier in
     one file but not the other is refused with its file and row); a data set
-    without carrier_prices.csv gives the price in carriers.csv itself.
+    without carrier_prices.csv gives the price in carriers.csv itself. Made once
+    in a build (read by every sector block): :meth:`Inputs.once_per_build`.
     """
+    return inputs.once_per_build(_carriers, "carriers", CARRIER_PRICES)
+
+
+def _carriers(inputs) -> pd.DataFrame:
     physical = ["carrier", "unit", "mtce_per_unit", "co2_mt_per_unit"]
     if CARRIER_PRICES not in inputs.tables:
         return inputs.table("carriers", [*physical, "price_mcny_per_unit"]).set_index("carrier")
