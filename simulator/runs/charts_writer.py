@@ -6,7 +6,7 @@ more). :func:`start_run_charts` forks a renderer as soon as the run folder is
 begun; it imports matplotlib and renders while this process writes the
 tables, ``iamc.csv`` and the manifest, then this process renders too. Both
 take the next chart from one shared counter, slowest first
-(:data:`RENDER_ORDER`), so they end within about one chart of each other
+(:func:`render_order`), so they end within about one chart of each other
 whatever the other writers cost. Every chart is drawn exactly as
 :func:`simulator.results.charts.make_charts` and
 :func:`~simulator.results.charts.save_charts` draw it alone (same files).
@@ -17,16 +17,33 @@ in this process. A renderer that dies leaves its charts to this process.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
 
-#: the charts in the order renderers take them: slowest first (CPU-s to make and save each, reference scenario,
-#: 2026-11-28 19:36, load ≈ 2: scorecard 0.99 / 1.21 at 36 days / 8,760 h, capacity 1.01 / 0.86, energy_use 0.85 / 0.90,
-#: macc 0.74 / 0.82, dispatch 0.73 / 0.59, costs 0.46 / 0.44, supply_mix 0.44 / 0.33, price_duration 0.21 / 0.31,
-#: emissions 0.20 / 0.19)
-RENDER_ORDER = ("scorecard", "capacity", "energy_use", "macc", "dispatch", "costs", "supply_mix", "price_duration", "emissions")
+#: CPU-s to make and save each chart, mean of the reference scenario at 36 days and at 8,760 h (2026-11-28 19:36,
+#: load ≈ 2: scorecard 0.99 / 1.21, capacity 1.01 / 0.86, energy_use 0.85 / 0.90, macc 0.74 / 0.82, dispatch
+#: 0.73 / 0.59, costs 0.46 / 0.44, supply_mix 0.44 / 0.33, price_duration 0.21 / 0.31, emissions 0.20 / 0.19)
+RENDER_SECONDS = {
+    "scorecard": 1.10,
+    "capacity": 0.94,
+    "energy_use": 0.88,
+    "macc": 0.78,
+    "dispatch": 0.66,
+    "costs": 0.45,
+    "supply_mix": 0.39,
+    "price_duration": 0.26,
+    "emissions": 0.20,
+}
+
+
+def render_order() -> tuple[str, ...]:
+    """Every chart of a run (:data:`simulator.results.charts.CHART_NAMES`), slowest first; one not timed yet first of all."""
+    from simulator.results.charts import CHART_NAMES
+
+    return tuple(sorted(CHART_NAMES, key=lambda name: -RENDER_SECONDS.get(name, math.inf)))
 
 
 def _render_claimed(job: tuple, claim: Callable[[], str | None]) -> tuple[list[str], list[str]]:
@@ -50,19 +67,19 @@ def _handing_out(names) -> Callable[[], str | None]:
     return lambda: next(remaining, None)
 
 
-def _counter_claim(counter) -> Callable[[], str | None]:
+def _counter_claim(counter, order: tuple[str, ...]) -> Callable[[], str | None]:
     def claim() -> str | None:
         with counter.get_lock():
             i = counter.value
             counter.value = i + 1
-        return RENDER_ORDER[i] if i < len(RENDER_ORDER) else None
+        return order[i] if i < len(order) else None
 
     return claim
 
 
-def _child(job: tuple, counter) -> None:  # pragma: no cover - runs in the forked renderer
+def _child(job: tuple, counter, order: tuple[str, ...]) -> None:  # pragma: no cover - runs in the forked renderer
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops this renderer
-    _render_claimed(job, _counter_claim(counter))
+    _render_claimed(job, _counter_claim(counter, order))
 
 
 def start_run_charts(outcome, folder: str | Path, lang: str = "en", fork: bool | None = None) -> Callable[[], list[str]]:
@@ -87,22 +104,23 @@ def start_run_charts(outcome, folder: str | Path, lang: str = "en", fork: bool |
         target,
         scenario.spec.years.base,
     )
+    order = render_order()
     if fork is None:
         fork = (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods()
     if not fork:
 
         def alone() -> list[str]:
-            return _finish(job, _handing_out(RENDER_ORDER), None)
+            return _finish(job, order, _handing_out(order), None)
 
         alone.cancel = lambda: None
         return alone
     context = mp.get_context("fork")
     counter = context.Value("i", 0)
-    child = context.Process(target=_child, args=(job, counter), daemon=True)
+    child = context.Process(target=_child, args=(job, counter, order), daemon=True)
     child.start()
 
     def finish() -> list[str]:
-        return _finish(job, _counter_claim(counter), child)
+        return _finish(job, order, _counter_claim(counter, order), child)
 
     def cancel() -> None:
         if child.is_alive():
@@ -113,7 +131,7 @@ def start_run_charts(outcome, folder: str | Path, lang: str = "en", fork: bool |
     return finish
 
 
-def _finish(job: tuple, claim: Callable[[], str | None], child) -> list[str]:
+def _finish(job: tuple, order: tuple[str, ...], claim: Callable[[], str | None], child) -> list[str]:
     from simulator.results.charts import resolve_lang
 
     notes = list(resolve_lang(job[2])[2])
@@ -123,9 +141,9 @@ def _finish(job: tuple, claim: Callable[[], str | None], child) -> list[str]:
     if child is not None:
         child.join()
         if child.exitcode != 0:  # the renderer died (perhaps while writing a file): its charts again, here
-            _, again = _render_claimed(job, _handing_out([n for n in RENDER_ORDER if n not in mine]))
+            _, again = _render_claimed(job, _handing_out([n for n in order if n not in mine]))
             notes += [n for n in again if n not in notes]
-    for name in RENDER_ORDER:
+    for name in order:
         note = f"chart '{name}' skipped: its data is absent from this run"
         if not (folder / f"{name}.png").exists() and note not in notes:
             notes.append(note)

@@ -248,9 +248,8 @@ def write_run(outcome, out_root: str | Path = "outputs", command: list[str] | No
         for writer in extra_writers:
             if writer not in late and writer not in early:
                 writer(outcome, partial)
-        while begun:
-            begun[0]()
-            begun.pop(0)
+        for finish in begun:  # cancelling a finished writer later does nothing
+            finish()
         man = manifest(outcome, command, tables=table_hashes(partial, outcome.tables))
         (partial / "manifest.json").write_text(json.dumps(man, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         for writer in late:  # writers that cite the manifest (report.html gives its SHA-256)
