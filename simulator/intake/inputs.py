@@ -259,21 +259,18 @@ class _SeenTables(dict):
         self.names.add(name)
         return super().__contains__(name)
 
-    def __iter__(self):
-        self.all = True
-        return super().__iter__()
+    def _reading_all(method):  # a dict method that reads the whole set: noted as such
+        def read_all(self):
+            self.all = True
+            return method(self)
 
-    def keys(self):
-        self.all = True
-        return super().keys()
+        return read_all
 
-    def values(self):
-        self.all = True
-        return super().values()
-
-    def items(self):
-        self.all = True
-        return super().items()
+    __iter__ = _reading_all(dict.__iter__)
+    keys = _reading_all(dict.keys)
+    values = _reading_all(dict.values)
+    items = _reading_all(dict.items)
+    del _reading_all
 
 
 def _frozen(value):
