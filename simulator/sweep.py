@@ -519,7 +519,10 @@ def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None =
     and sparsity pattern match (the variants changed numbers only), costs,
     bounds and matrix values are changed in place and dual simplex starts from
     the previous variant's optimal basis; otherwise the LP is passed afresh
-    (``reused_lp`` in the record says which).
+    (``reused_lp`` in the record says which). An infeasible variant's all-soft
+    LP (its explanation) goes the same way to a second kept instance: the
+    all-soft LPs of one sweep share their structure with each other, not with
+    the hard LPs.
 
     ``data`` (data-range mode): the variant's draw u ∈ [0, 1] per uncertain
     input (:func:`apply_data_sample`); the same data are then also solved
@@ -532,14 +535,15 @@ def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None =
     record: dict = {"variant": variant, "status": "failed", "reason": ""}
     reuse = bundle.get("reuse_lp", True) if reuse is None else reuse
     warm = _WARM.setdefault("lp", WarmStart()) if reuse else None
+    soft_warm = _WARM.setdefault("soft", WarmStart()) if reuse else None
     with collect_once():
-        _solve_variant(bundle, overrides, data, warm, record)
+        _solve_variant(bundle, overrides, data, warm, record, soft_warm)
     record["seconds"] = time.perf_counter() - t0
     record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     return record
 
 
-def _solve_variant(bundle: dict, overrides: dict, data: dict | None, warm, record: dict) -> None:
+def _solve_variant(bundle: dict, overrides: dict, data: dict | None, warm, record: dict, soft_warm=None) -> None:
     """:func:`run_variant`'s solve: fills ``record`` (status, reason, results); never raises."""
     from simulator.results.tables import SWEEP_TABLES
     from simulator.runs.pipeline import Prepared, run
@@ -548,7 +552,11 @@ def _solve_variant(bundle: dict, overrides: dict, data: dict | None, warm, recor
         scenario, inputs = _variant_inputs(bundle, overrides, data)
         # an infeasible variant: the targets its all-soft plan misses, without the IIS search (minutes a variant)
         outcome = run(
-            Prepared(scenario, inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}), warm=warm, conflicts=False, only=SWEEP_TABLES
+            Prepared(scenario, inputs, bundle["time"], {"load_s": 0.0, "timeslices_s": 0.0}),
+            warm=warm,
+            conflicts=False,
+            only=SWEEP_TABLES,
+            soft_warm=soft_warm,
         )
         record.update(status="optimal", **summarise(outcome.tables, outcome.result.objective))
         record["reused_lp"] = bool(outcome.result.options.get("reused_lp", False))
@@ -665,19 +673,35 @@ def _meta(plan: SweepPlan, extra: dict | None = None) -> dict:
 # --------------------------------------------------------------------------- execution
 
 
+#: Dask settings of the LocalCluster's workers (a scheduler given by address keeps its own). By default every
+#: worker samples its threads' stacks every 10 ms for the dashboard's profile, checks its event loop every 20 ms
+#: and its memory every 100 ms; a variant is pure Python for ~0.5 s, and these wake-ups, each taking Python's
+#: lock from it, cost a 200-variant sweep about 10 % of its wall time (benchmarks/README.md). No dashboard is
+#: served here, so nothing reads the profiles.
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+
 def start_client(scheduler: str | None = None, workers: int | None = None):
-    """A Dask client: to ``scheduler`` or to a new LocalCluster (one 1-thread process per core)."""
+    """A Dask client: to ``scheduler`` or to a new LocalCluster (one 1-thread process per core, :data:`LOCAL_WORKER_CONFIG`)."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
         return Client(scheduler, timeout="30s")
-    cluster = LocalCluster(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    with dask.config.set(LOCAL_WORKER_CONFIG):  # each worker's nanny copies the configuration it is started with
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     return Client(cluster)
 
 

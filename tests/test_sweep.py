@@ -206,6 +206,30 @@ def test_local_cluster_sweep_equals_serial_runs_and_resumes(scenario_file, tmp_p
     assert json.loads((out / "sweep.json").read_text(encoding="utf-8"))["computed_this_run"] == 0
 
 
+def test_local_cluster_workers_run_without_the_dashboard_profiler():
+    """The workers of the LocalCluster start_client makes take LOCAL_WORKER_CONFIG: no statistical profiler (by
+    default it samples every thread every 10 ms), event-loop ticks every 1 s; this process's configuration is left
+    as it was."""
+    import dask
+    import distributed  # noqa: F401  (its configuration defaults)
+
+    from simulator.sweep import LOCAL_WORKER_CONFIG, start_client
+
+    before = dask.config.get("distributed.worker.profile.enabled")
+    client = start_client(workers=1)
+    try:
+        seen = client.run(
+            lambda: (dask.config.get("distributed.worker.profile.enabled"), dask.config.get("distributed.admin.tick.interval"))
+        )
+    finally:
+        cluster = client.cluster
+        client.close()
+        cluster.close()
+    assert list(seen.values()) == [(False, "1s")]
+    assert LOCAL_WORKER_CONFIG["distributed.worker.profile.enabled"] is False
+    assert dask.config.get("distributed.worker.profile.enabled") == before
+
+
 def test_reused_lp_sweep_gives_the_cold_runs_objectives_and_tables(tmp_path):
     """4 feasible variants: the first LP is passed whole, the next three are updated in place and
     warm-started from the previous basis; every column equals the cold solve of the same variant."""

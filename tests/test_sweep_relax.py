@@ -117,6 +117,8 @@ def test_sweep_explained_in_place_and_reused_equals_cold_runs_and_a_new_structur
     # hard LPs passed whole: v0 (the first) and v2 (2027: another structure); updated in place: v1 and v3
     assert (warm.passed, warm.reused) == (2, 2)
     assert table["reused_lp"].iloc[[1, 3]].tolist() == [True, True]
+    # all-soft LPs: v0's and v2's, of two structures, each passed whole
+    assert (sweep_mod._WARM["soft"].passed, sweep_mod._WARM["soft"].reused) == (2, 0)
 
     for v in ids:
         rec = table.loc[v]
@@ -141,3 +143,41 @@ def test_sweep_explained_in_place_and_reused_equals_cold_runs_and_a_new_structur
                 assert bool(rec[key]) == value, (v, key)
             else:
                 assert rec[key] == pytest.approx(value, rel=1e-9, abs=1e-9), (v, key)
+
+
+def test_a_second_infeasible_variant_updates_the_held_all_soft_lp_and_says_what_a_cold_run_says(tmp_path):
+    """Import limits 0.5 and 0.7 TWh, both short of the ≈ 8.6 TWh the 10 % green share needs: both variants are
+    infeasible and explained by an all-soft solve. The second all-soft LP has the first one's structure, so it is
+    written into the held HiGHS instance and warm-started; each record equals the explanation of a cold run (fresh
+    all-soft build and LP), and the larger limit leaves the green share closer to its 10 % target."""
+    text = SCENARIO.replace("values: [2026, 2027]", "values: [2026]").replace("values: [0.5, 8.0]", "values: [0.5, 0.7]")
+    path = tmp_path / "sweep-soft-reuse.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = plan_sweep(path)
+    assert plan.variants["green_import_limit"].tolist() == [0.5, 0.7]
+    sweep_mod._WARM.clear()
+    table = run_serial(plan, reuse=True).set_index("variant")
+    assert table["status"].tolist() == ["infeasible", "infeasible"]
+    soft = sweep_mod._WARM["soft"]
+    assert (soft.passed, soft.reused) == (1, 1)
+    shortfalls = []
+    for v in plan.variants["variant"]:
+        rec = table.loc[v]
+        prepared = pipeline.prepare(path, overrides=plan.overrides[v])
+        with pytest.raises(InfeasibleError) as info:
+            pipeline.solve(pipeline.build(prepared), prepared.scenario.spec.solver)
+        cold = pipeline.explain_infeasible(prepared, info.value, conflicts=False)  # a fresh all-soft build and LP
+        assert rec["reason"] == str(cold), v
+        expected = sweep_mod._targets(cold.soft_scorecard, prices=False)
+        for key, value in expected.items():
+            if isinstance(value, bool):
+                assert bool(rec[key]) == value, (v, key)
+            else:
+                assert rec[key] == pytest.approx(value, rel=1e-9, abs=1e-9), (v, key)
+        card = cold.soft_scorecard.set_index("id")
+        row = card.loc["green-power-share"]
+        assert float(row["target"]) == pytest.approx(10.0) and float(row["shortfall"]) == pytest.approx(
+            10.0 - float(row["value"]), abs=1e-9
+        )
+        shortfalls.append(float(row["shortfall"]))
+    assert 0.0 < shortfalls[1] < shortfalls[0]

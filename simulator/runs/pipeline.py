@@ -121,6 +121,7 @@ def run(
     conflicts: bool = True,
     only: frozenset[str] | None = None,
     alongside: Callable[[], object] | None = None,
+    soft_warm: WarmStart | None = None,
 ) -> Outcome:
     """Build, solve and tabulate; explain an infeasible scenario.
 
@@ -132,6 +133,9 @@ def run(
     ``only``: the result tables to make (default all; a sweep needs four).
     ``alongside``: work done in another thread while HiGHS solves
     (:func:`simulator.solve.highs.solve`), e.g. importing the chart library.
+    ``soft_warm``: like ``warm``, for the all-soft LPs that explain infeasible
+    runs (their structure differs from the hard LP's: one more column per
+    target), passed to :func:`explain_infeasible`.
     """
     scenario = prepared.scenario
     soften = {t.id for t in scenario.spec.targets} if soft_targets else None
@@ -143,7 +147,7 @@ def run(
     try:
         result = solve(model, scenario.spec.solver, log_dir=log_dir, warm=warm, alongside=alongside)
     except InfeasibleError as exc:
-        raise explain_infeasible(prepared, exc, progress, conflicts=conflicts, model=model) from None
+        raise explain_infeasible(prepared, exc, progress, conflicts=conflicts, model=model, warm=soft_warm) from None
     t2 = time.perf_counter()
     progress("extracting results")
     tables = result_tables(model, result.duals, collect_indicators(model), result.reduced_costs, only=only)
@@ -182,13 +186,20 @@ def soften_in_place(model, scenario: Scenario):
 
 
 def explain_infeasible(
-    prepared: Prepared, exc: InfeasibleError, progress: Callable = _quiet, conflicts: bool = True, model=None
+    prepared: Prepared,
+    exc: InfeasibleError,
+    progress: Callable = _quiet,
+    conflicts: bool = True,
+    model=None,
+    warm: WarmStart | None = None,
 ) -> InfeasibleError:
     """Explain an infeasible scenario in planner's terms.
 
     ``model``: the build found infeasible; without the IIS search (``conflicts``
     false), its all-soft version is made from it (:func:`soften_in_place`)
-    instead of a second build.
+    instead of a second build. ``warm``: the all-soft solve goes through this
+    :class:`~simulator.solve.highs.WarmStart` (a sweep's earlier all-soft LP
+    of the same structure is updated in place and warm-started).
 
     1. Solve with every target soft. If even that is infeasible, the supply
        cannot cover demand: solve once more with unserved load allowed and
@@ -206,7 +217,7 @@ def explain_infeasible(
     in_place = model is not None and not (conflicts and any(t.mode == "hard" for t in scenario.spec.targets))
     soft_model = soften_in_place(model, scenario) if in_place else build(prepared, soften=ids)
     try:
-        soft_result = solve(soft_model, scenario.spec.solver)
+        soft_result = solve(soft_model, scenario.spec.solver, warm=warm)
     except (InfeasibleError, SolveError):
         return explain_supply_gap(prepared, exc, progress)
     hard = [t for t in scenario.spec.targets if t.mode == "hard"]
