@@ -123,3 +123,35 @@ def test_a_data_set_without_ranges_declares_none(tmp_path):
     (tmp_path / "t.csv").write_text("item,a_gw,source\nx,1,est\n")
     inputs = load_inputs(tmp_path)
     assert inputs.ranges is None and inputs.estimate_ranges().empty
+
+
+def test_a_row_citing_several_estimates_takes_the_widest_source_range():
+    """A hand-made table: row r1 cites est-a (0.9-1.1) and est-b (0.5-1.5) → est-b, 10 → 5-15; r2 cites a found
+    source only → not ranged; r3 has no value → no cell; r4 cites est-a with spaces around → 2 → 1.8-2.2."""
+    from pathlib import Path
+
+    from simulator.intake.inputs import estimate_ranges
+
+    sources = pd.DataFrame({"id": ["est-a", "est-b", "found-c"], "confidence": ["estimate", "estimate", "high"]})
+    ranges = pd.DataFrame(
+        {
+            "kind": ["relative", "relative"],
+            "source": ["est-a", "est-b"],
+            "table": ["", ""],
+            "row": ["", ""],
+            "column": ["", ""],
+            "low": [0.9, 0.5],
+            "high": [1.1, 1.5],
+            "basis": ["a", "b"],
+        }
+    )
+    table = pd.DataFrame(
+        {"id": ["r1", "r2", "r3", "r4"], "x": [10.0, 4.0, None, 2.0], "source": ["est-a;est-b", "found-c", "est-a", " est-a "]}
+    )
+    cells, problems = estimate_ranges(Path("/data"), {"t": table}, sources, ranges)
+    assert problems == []
+    assert cells[["row_id", "row", "column", "value", "how"]].values.tolist() == [
+        ["r1", 0, "x", 10.0, "relative est-b"],
+        ["r4", 3, "x", 2.0, "relative est-a"],
+    ]
+    assert cells["low"].tolist() == pytest.approx([5.0, 1.8]) and cells["high"].tolist() == pytest.approx([15.0, 2.2])

@@ -539,6 +539,19 @@ def _read_ranges(path: Path, sources: pd.DataFrame, tables: dict, problems: list
     return frame
 
 
+def _cited_estimates(source: pd.Series, estimates: set[str]) -> dict[int, list[str]]:
+    """Row position → the estimate sources the row's ``source`` cites (ids separated by ``;``), in order; rows citing none left out."""
+    out: dict[int, list[str]] = {}
+    for row, text in enumerate(source.tolist()):
+        if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+            continue
+        ids = [part.strip() for part in str(text).split(";")]
+        ids = [i for i in ids if i in estimates]
+        if ids:
+            out[row] = ids
+    return out
+
+
 def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.DataFrame | None) -> tuple[pd.DataFrame, list[Problem]]:
     """Every value resting on an estimate (a row citing an estimate source) with its range.
 
@@ -567,38 +580,49 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
     col_rel = ranges[(ranges["kind"] == "relative") & (ranges["table"] != "") & (ranges["row"] == "")]
     col_rel = col_rel[["table", "column", "low", "high"]].rename(columns={"low": "col_low", "high": "col_high"})
     by_source = ranges[(ranges["kind"] == "relative") & (ranges["table"] == "")].drop_duplicates("source").set_index("source")
-    longs, widests, cited_ids = [], [], {}
+    ranged = by_source[["low", "high"]].astype(float)
+    source_range = {k: (lo, hi) for k, lo, hi in zip(ranged.index.astype(str), ranged["low"], ranged["high"], strict=True) if lo <= hi}
+    # The tables have tens of rows: their cells are gathered with plain lists and numpy columns, then ranged in one
+    # frame below (a pandas explode / melt / groupby per table cost about 20 ms a table, 0.5 s for a load).
+    long_parts: dict[str, list] = {"table": [], "row": [], "row_id": [], "column": [], "value": []}
+    widest: dict[str, list] = {"table": [], "row": [], "src_low": [], "src_high": [], "src_source": []}
+    cited_ids: dict[str, dict[int, list[str]]] = {}
     for name in sorted(set(tables) - set(UNRANGED_TABLES)):  # each table's estimated cells, long; ranged below all at once
         frame = tables[name]
         cols = [c for c in value_columns(frame) if c not in UNRANGED_COLUMNS]
         if not cols or "source" not in frame:
             continue
-        ids = frame["source"].fillna("").astype(str).str.split(";").explode().str.strip()
-        ids = ids[ids.isin(estimates)]  # an unknown id is refused elsewhere
-        if ids.empty:
+        cited = _cited_estimates(frame["source"], estimates)  # row position → the estimate sources it cites, in order
+        if not cited:
             continue
-        cited_ids[name] = ids
-        rel = by_source[["low", "high"]].reindex(ids.to_numpy()).set_axis(ids.index).assign(source=ids)
-        rel = rel.dropna(subset=["low"]).assign(width=lambda r: r["high"] - r["low"]).sort_values("width", kind="mergesort")
-        widest = rel.groupby(level=0).tail(1)[["low", "high", "source"]].rename(columns=lambda c: f"src_{c}")
-        widests.append(widest.rename_axis("row").reset_index().assign(table=name))
-        longs.append(
-            frame[cols]
-            .set_axis(cols, axis=1)
-            .assign(row=np.arange(len(frame)), row_id=frame[frame.columns[0]].astype(str), table=name)
-            .loc[ids.index.unique()]
-            .melt(id_vars=["table", "row", "row_id"], var_name="column", value_name="cell_value")  # a table may have a column "value"
-            .dropna(subset=["cell_value"])
-            .rename(columns={"cell_value": "value"})
-        )
-    if not longs:
+        cited_ids[name] = cited
+        rows = np.fromiter(cited, dtype=np.int64, count=len(cited))
+        for row, ids in cited.items():  # the widest range of the row's estimate sources (the last of equal widths)
+            spans = [(source_range[i][1] - source_range[i][0], i) for i in ids if i in source_range]
+            if spans:
+                _, source = sorted(spans, key=lambda span: span[0])[-1]  # a stable sort: of equal widths, the last cited
+                for key, value in zip(widest, (name, row, *source_range[source], source), strict=True):
+                    widest[key].append(value)
+        row_ids = frame[frame.columns[0]].astype(str).to_numpy()[rows].tolist()
+        for column in cols:  # column by column, rows in order: the order a melt of the cited rows gives
+            values = frame[column].to_numpy()[rows]
+            keep = ~pd.isna(values)
+            n = int(keep.sum())
+            long_parts["table"] += [name] * n
+            long_parts["row"].append(rows[keep])
+            long_parts["row_id"] += [r for r, k in zip(row_ids, keep, strict=True) if k]
+            long_parts["column"] += [column] * n
+            long_parts["value"].append(values[keep])
+    if not long_parts["row"]:
         return pd.DataFrame(columns=columns), []
+    long_parts["row"] = np.concatenate(long_parts["row"])
+    long_parts["value"] = np.concatenate(long_parts["value"])
     long = (
-        pd.concat(longs, ignore_index=True)
+        pd.DataFrame(long_parts)
         .merge(absolute, on=cell_keys, how="left")
         .merge(cell_rel, on=cell_keys, how="left")
         .merge(col_rel, on=["table", "column"], how="left")
-        .merge(pd.concat(widests, ignore_index=True), on=["table", "row"], how="left")
+        .merge(pd.DataFrame(widest).astype({"row": np.int64, "src_low": float, "src_high": float}), on=["table", "row"], how="left")
     )
     value = long["value"].astype(float)
     mult_low = long["cell_low"].fillna(long["col_low"]).fillna(long["src_low"])
@@ -621,7 +645,7 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
     for name in sorted(set(unranged["table"]) | set(beyond["table"])):  # table by table, as they are read
         path = root / f"{name}.csv"
         for row, group in unranged[unranged["table"] == name].groupby("row"):
-            cited = sorted(set(cited_ids[name].loc[[row]]))
+            cited = sorted(set(cited_ids[name][row]))
             problems.append(
                 Problem(
                     f"{path}:row {row + 1} (line {row + 2})",
