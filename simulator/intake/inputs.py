@@ -543,7 +543,7 @@ def _cited_estimates(source: pd.Series, estimates: set[str]) -> dict[int, list[s
     """Row position → the estimate sources the row's ``source`` cites (ids separated by ``;``), in order; rows citing none left out."""
     out: dict[int, list[str]] = {}
     for row, text in enumerate(source.tolist()):
-        if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        if pd.isna(text):
             continue
         ids = [part.strip() for part in str(text).split(";")]
         ids = [i for i in ids if i in estimates]
@@ -585,7 +585,7 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
     # The tables have tens of rows: their cells are gathered with plain lists and numpy columns, then ranged in one
     # frame below (a pandas explode / melt / groupby per table cost about 20 ms a table, 0.5 s for a load).
     long_parts: dict[str, list] = {"table": [], "row": [], "row_id": [], "column": [], "value": []}
-    widest: dict[str, list] = {"table": [], "row": [], "src_low": [], "src_high": [], "src_source": []}
+    widest: list[tuple] = []  # (table, row, src_low, src_high, src_source): a row's widest source range
     cited_ids: dict[str, dict[int, list[str]]] = {}
     for name in sorted(set(tables) - set(UNRANGED_TABLES)):  # each table's estimated cells, long; ranged below all at once
         frame = tables[name]
@@ -601,8 +601,7 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
             spans = [(source_range[i][1] - source_range[i][0], i) for i in ids if i in source_range]
             if spans:
                 _, source = sorted(spans, key=lambda span: span[0])[-1]  # a stable sort: of equal widths, the last cited
-                for key, value in zip(widest, (name, row, *source_range[source], source), strict=True):
-                    widest[key].append(value)
+                widest.append((name, row, *source_range[source], source))
         row_ids = frame[frame.columns[0]].astype(str).to_numpy()[rows].tolist()
         for column in cols:  # column by column, rows in order: the order a melt of the cited rows gives
             values = frame[column].to_numpy()[rows]
@@ -622,7 +621,13 @@ def estimate_ranges(root: Path, tables: dict, sources: pd.DataFrame, ranges: pd.
         .merge(absolute, on=cell_keys, how="left")
         .merge(cell_rel, on=cell_keys, how="left")
         .merge(col_rel, on=["table", "column"], how="left")
-        .merge(pd.DataFrame(widest).astype({"row": np.int64, "src_low": float, "src_high": float}), on=["table", "row"], how="left")
+        .merge(
+            pd.DataFrame(widest, columns=["table", "row", "src_low", "src_high", "src_source"]).astype(
+                {"row": np.int64, "src_low": float, "src_high": float}
+            ),
+            on=["table", "row"],
+            how="left",
+        )
     )
     value = long["value"].astype(float)
     mult_low = long["cell_low"].fillna(long["col_low"]).fillna(long["src_low"])
