@@ -62,3 +62,23 @@ def test_a_callers_edit_does_not_reach_the_kept_result_and_an_absent_table_count
     assert len(inputs.derived(rows)) == 1
     inputs.tables["extra"] = inputs.tables["macro"].head(1)
     assert len(inputs.derived(rows)) == 2
+
+
+
+def test_tables_hold_text_as_python_strings_with_missing_values_kept(tmp_path):
+    """Text is read as pandas 2 reads it (``object``, Python ``str``), whatever the pandas version. A hand-made
+    table: names 'a' and 'b', an empty note read as NaN, numbers 1.5 and 2 as floats; storage.csv likewise."""
+    from simulator.intake.inputs import _read_csv
+
+    path = tmp_path / "t.csv"
+    path.write_text("name,note,value\na,first,1.5\nb,,2\n", encoding="utf-8")
+    problems = []
+    frame = _read_csv(path, problems)
+    assert problems == []
+    assert frame["name"].dtype == object and frame["name"].tolist() == ["a", "b"]
+    assert type(frame["name"].iloc[0]) is str and type(frame.columns[0]) is str and frame.columns.dtype == object
+    assert frame["note"].iloc[0] == "first" and pd.isna(frame["note"].iloc[1])
+    assert frame["value"].dtype == float and frame["value"].tolist() == [1.5, 2.0]
+    storage = load_inputs(WUHAN).tables["storage"]
+    assert storage["technology"].tolist() == ["battery_lfp"] and storage["technology"].dtype == object
+    assert not any(isinstance(storage[c].dtype, pd.StringDtype) for c in storage.columns)

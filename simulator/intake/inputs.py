@@ -344,13 +344,29 @@ def _layout_problems(path: Path, raw: bytes) -> list[Problem]:
     return problems
 
 
+def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text columns and column names as Python strings (``object``), as pandas 2 reads them.
+
+    pandas 3 reads text as its pyarrow-backed ``str`` dtype, whose single-item
+    access costs several Python calls an item: ``frame[name]`` looks its
+    column up in such an index of names, ``frame.at`` and iteration read
+    such columns item by item. A 12-day build does this some 40,000 times.
+    Values, missing values (NaN) and order are unchanged.
+    """
+    text = [c for c in frame.columns if isinstance(frame[c].dtype, pd.StringDtype)]
+    if text:
+        frame[text] = frame[text].astype(object)
+    frame.columns = pd.Index(list(frame.columns), dtype=object)
+    return frame
+
+
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     found = _layout_problems(path, path.read_bytes())
     if found:
         problems.extend(found)
         return None
     try:
-        return pd.read_csv(path, comment=None, skipinitialspace=True, keep_default_na=True, encoding="utf-8-sig")
+        return _plain_strings(pd.read_csv(path, comment=None, skipinitialspace=True, keep_default_na=True, encoding="utf-8-sig"))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         problems.append(Problem(str(path), "", f"cannot be read as CSV: {exc}", "a comma-separated table with a header row"))
         return None
