@@ -64,7 +64,6 @@ def test_a_callers_edit_does_not_reach_the_kept_result_and_an_absent_table_count
     assert len(inputs.derived(rows)) == 2
 
 
-
 def test_tables_hold_text_as_python_strings_with_missing_values_kept(tmp_path):
     """Text is read as pandas 2 reads it (``object``, Python ``str``), whatever the pandas version. A hand-made
     table: names 'a' and 'b', an empty note read as NaN, numbers 1.5 and 2 as floats; storage.csv likewise."""
