@@ -181,3 +181,26 @@ def test_work_alongside_runs_during_the_solve_and_its_error_is_dropped():
     res = solve(m, Solver(method="simplex"), alongside=work)
     assert seen == ["alongside-highs"]  # ran once, in its own thread, and was done when solve returned
     _assert_hand_solution(m, res)
+
+
+def test_the_numbers_kept_for_a_reused_lp_are_those_highs_holds():
+    """compile_lp keeps the numbers it hands to HiGHS: costs 2 and 3, x, y ≥ 0, rows x + y ≥ 10 and x ≤ 6
+    (by hand), equal to what the HighsLp gives back. At the optimum x = 6, y = 4 both columns are off their
+    bounds (the two rows bind), so both reduced costs are 0, read through the map made on first use."""
+    import numpy as np
+
+    m = _lp()
+    compiled = highs.compile_lp(m)
+    kept = highs._arrays(compiled)
+    read_back = highs._arrays(highs.CompiledLP(compiled.repn, compiled.lp))
+    assert set(kept) == set(read_back)
+    for key, value in kept.items():
+        assert np.array_equal(np.asarray(value), np.asarray(read_back[key])), key
+    assert sorted(kept["cost"].tolist()) == [2.0, 3.0]
+    assert kept["col_lower"].tolist() == [0.0, 0.0] and np.isinf(kept["col_upper"]).all()
+    assert sorted(zip(kept["row_lower"].tolist(), kept["row_upper"].tolist(), strict=True)) == [(-np.inf, 6.0), (10.0, np.inf)]
+    res = solve(m, Solver())
+    _assert_hand_solution(m, res)
+    assert len(res.reduced_costs) == 2
+    assert res.reduced_costs[m.x] == pytest.approx(0.0, abs=1e-9) and res.reduced_costs.get(m.y) == pytest.approx(0.0, abs=1e-9)
+    assert res.reduced_costs.get(pyo.Var()) is None
