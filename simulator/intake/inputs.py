@@ -158,6 +158,7 @@ class Inputs:
         rows = pd.Series(np.arange(len(right)), index=right[key].astype(str)).reindex(left[key].astype(str)).to_numpy()
         added = right.drop(columns=[key, "source", "description", *shared], errors="ignore").iloc[rows].reset_index(drop=True)
         out = pd.concat([left.reset_index(drop=True), added], axis=1)
+        out.columns = pd.Index(list(out.columns), dtype=object)  # names as Python strings, as the tables read (_plain_strings)
         if self._joins is not None:
             self._joins[part] = (left, right, out)
             return out.copy(deep=False)
