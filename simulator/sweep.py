@@ -529,6 +529,7 @@ def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None =
     without targets (on a fresh LP), and ``policy_cost_mcny`` is the
     difference of the two objectives (present value, M CNY).
     """
+    from simulator.model.core import KeptModel
     from simulator.solve.highs import WarmStart
 
     t0 = time.perf_counter()
@@ -536,14 +537,15 @@ def run_variant(bundle: dict, variant: str, overrides: dict, data: dict | None =
     reuse = bundle.get("reuse_lp", True) if reuse is None else reuse
     warm = _WARM.setdefault("lp", WarmStart()) if reuse else None
     soft_warm = _WARM.setdefault("soft", WarmStart()) if reuse else None
+    keep = _WARM.setdefault("model", KeptModel()) if reuse else None
     with collect_once():
-        _solve_variant(bundle, overrides, data, warm, record, soft_warm)
+        _solve_variant(bundle, overrides, data, warm, record, soft_warm, keep)
     record["seconds"] = time.perf_counter() - t0
     record["worker"] = f"{socket.gethostname()}:{os.getpid()}"
     return record
 
 
-def _solve_variant(bundle: dict, overrides: dict, data: dict | None, warm, record: dict, soft_warm=None) -> None:
+def _solve_variant(bundle: dict, overrides: dict, data: dict | None, warm, record: dict, soft_warm=None, keep=None) -> None:
     """:func:`run_variant`'s solve: fills ``record`` (status, reason, results); never raises."""
     from simulator.results.tables import SWEEP_TABLES
     from simulator.runs.pipeline import Prepared, run
@@ -557,6 +559,7 @@ def _solve_variant(bundle: dict, overrides: dict, data: dict | None, warm, recor
             conflicts=False,
             only=SWEEP_TABLES,
             soft_warm=soft_warm,
+            keep=keep,
         )
         record.update(status="optimal", **summarise(outcome.tables, outcome.result.objective))
         record["reused_lp"] = bool(outcome.result.options.get("reused_lp", False))

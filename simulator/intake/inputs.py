@@ -31,6 +31,7 @@ import copy
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -83,6 +84,34 @@ class Inputs:
         view = replace(self)
         view._joins = {}
         return view
+
+    def reading(self) -> tuple[Inputs, Callable[[], dict]]:
+        """(view, read): these inputs, and a function giving the tables read through the view so far.
+
+        The view shares the tables and a build view's kept joins; every table
+        looked at or looked for through it (``table``, ``joined``,
+        ``derived``…) is noted. ``read()`` gives name → frame (None: looked
+        for, absent; every table when the view's set was listed). Compared
+        with a later set of tables (:meth:`reads_unchanged`), it tells whether
+        what was made from the view would come out the same.
+        """
+        seen = _SeenTables(self.tables)
+        view = replace(self, tables=seen)
+        view._joins = self._joins
+
+        def read() -> dict:
+            names = set(self.tables) if seen.all else seen.names
+            return {name: self.tables.get(name) for name in names}
+
+        return view, read
+
+    def reads_unchanged(self, read: dict) -> bool:
+        """True when every table in ``read`` (:meth:`reading`) is here unchanged: the same frame, or an equal one."""
+        for name, frame in read.items():
+            now = self.tables.get(name)
+            if now is not frame and not _same_table(now, frame):
+                return False
+        return True
 
     def table(self, name: str, required: list[str] | None = None) -> pd.DataFrame:
         """Table ``name`` (file stem); refuses a missing table or columns."""
@@ -244,7 +273,7 @@ class _SeenTables(dict):
     """The tables of an :class:`Inputs`, noting every name looked at or looked for (``all``: the whole set was read)."""
 
     def __init__(self, tables: dict):
-        super().__init__(tables)
+        super().__init__(dict.items(tables))  # dict's own items: copying a _SeenTables is not a read of every table
         self.names: set[str] = set()
         self.all = False
 

@@ -13,8 +13,12 @@ with δ_y = (1 + r)^−(y − base year), the present value at the base year.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+
 import numpy as np
 import pyomo.core as pyo  # the components only: pyomo.environ also loads every solver and transformation plugin (~0.3 CPU-s a run)
+from pyomo.core.base.set import GlobalSetBase, _AnySet
 
 from simulator.model import targets as targets_mod
 from simulator.model.matrix import LinearTerms, matrix_rows, var_grid
@@ -40,32 +44,184 @@ def sector_blocks(model) -> list:
 DIAGNOSTIC_VOLL_CNY_PER_KWH = 30.0
 
 
-def build_model(scenario, inputs, time, soften: set[str] | None = None, unserved: bool = False) -> pyo.ConcreteModel:
+#: the model's own components, made first; a kept model (:class:`KeptModel`) keeps them, all else is made again
+BASE_COMPONENTS = ("Y", "S", "C", "weight", "discount")
+
+
+@dataclass
+class KeptModel:
+    """The last model built for a sweep's variants in this process, to use its unchanged sector blocks again.
+
+    A variant that changes only numbers of some tables (the other tables the
+    same frames or equal ones) gets the kept model back with its sets, its
+    weights and discount factors, and the blocks of the sectors whose tables
+    did not change; every other block, and the core's rows, indicators,
+    targets and objective, is built again, in the order of a fresh build, so
+    the LP is the fresh build's, row for row and column for column
+    (tests/test_kept_model.py compares them). A sector that reads another
+    sector's block (its module's ``READS_BLOCKS``) is built again with it.
+    ``other`` (built from the demand sectors' baselines) is always built
+    again. Any other change (the scenario beyond its ``overrides``, the time
+    slices, the carriers) builds the whole model afresh.
+    """
+
+    model: object = None
+    key: tuple | None = None
+    reads: dict = field(default_factory=dict)  # sector → the tables its block was built from (Inputs.reading)
+    values: dict = field(default_factory=dict)  # sector → [(variable, value as built)]: restored when the block is used again
+    reused: int = 0  # sector blocks used again, counted over this object's life
+    built: int = 0  # sector blocks built
+
+
+def _model_key(scenario, time, carrier_names: list[str]) -> tuple:
+    resolved = {k: v for k, v in scenario.resolved.items() if k not in ("overrides", "sweep")}
+    return (json.dumps(resolved, sort_keys=True, default=str), id(time), tuple(carrier_names))
+
+
+def _reusable(keep: KeptModel, order: list[str], inputs) -> set[str]:
+    """The sectors of ``order`` whose kept blocks stand as built: tables unchanged, and every block they read kept too."""
+    kept = {name for name in order if name != "other" and name in keep.reads and inputs.reads_unchanged(keep.reads[name])}
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(kept):
+            if any(dep not in kept for dep in getattr(REGISTRY[name], "READS_BLOCKS", ())):
+                kept.discard(name)
+                changed = True
+    return kept
+
+
+def _empty_model(scenario, time, carrier_names: list[str]) -> pyo.ConcreteModel:
+    spec = scenario.spec
+    years = scenario.years
+    m = pyo.ConcreteModel(name=spec.name)
+    m.time = time
+    m.Y = pyo.Set(initialize=years, ordered=True, doc="planning years")
+    m.S = pyo.Set(initialize=range(time.n), ordered=True, doc="time slices")
+    m.C = pyo.Set(initialize=carrier_names, ordered=True, doc="energy carriers")
+    m.weight = pyo.Param(m.S, initialize=dict(enumerate(time.weight.astype(float))), doc="hours per year a slice stands for")
+    m.discount = pyo.Param(m.Y, initialize=discount_factors(years, spec.years.base, spec.economics.discount_rate))
+    return m
+
+
+def _cleared(m) -> tuple[pyo.ConcreteModel, dict, list]:
+    """``m`` with every component but :data:`BASE_COMPONENTS` taken off; returns it, its sector blocks by name
+    and the components taken off."""
+    blocks = {name: getattr(m, name) for name in getattr(m, "sector_names", [])}
+    removed = [c for c in m.component_objects(descend_into=False) if c.local_name not in BASE_COMPONENTS]
+    for component in removed:
+        m.del_component(component)
+    removed += m.__dict__.pop("_set_aside", [])
+    m._compact_decl_storage()  # Pyomo keeps a placeholder per deleted component otherwise
+    return m, blocks, removed
+
+
+def _dismantle(component) -> None:
+    """Break the reference cycles of a component taken off a kept model for good.
+
+    A ScalarBlock holds itself as its data, and components keep the rules
+    that made them (closures over their block): such a component is freed
+    only by a collection of the generation it has aged into, which a
+    variant's young-generation collection (``sweep.collect_once``) does not
+    reach. Cleared (a block's parts first), it is freed when its last
+    reference goes.
+    """
+    if isinstance(component, pyo.Block):
+        for part in list(component.component_objects(descend_into=False)):
+            _dismantle(part)
+    for anonymous in list(getattr(component, "_anonymous_sets", None) or ()):  # its own implicit index sets and domains
+        anonymous.__dict__.clear()
+    domain = component.__dict__.get("domain")
+    if isinstance(domain, _AnySet) and not isinstance(domain, GlobalSetBase):  # a Param's own "Any" domain
+        domain.__dict__.clear()
+    component.__dict__.clear()
+
+
+def set_aside(model, component) -> None:
+    """Note ``component``, taken off ``model`` but still read by its other components (the targets block
+    :func:`simulator.runs.pipeline.soften_in_place` replaces), to be dismantled with them by a kept model."""
+    model.__dict__.setdefault("_set_aside", []).append(component)
+
+
+def _add_sector(m, name: str, scenario, inputs, keep: KeptModel | None, blocks: dict, reuse: set[str], **kwargs) -> None:
+    """Build sector ``name`` into ``m``, or put back its kept block (variables at their values as built)."""
+    if name in reuse:
+        m.add_component(name, blocks[name])
+        for var, value in keep.values[name]:
+            var.set_value(value, skip_validation=True)
+        keep.reused += 1
+        return
+    if keep is None:
+        REGISTRY[name].build(m, scenario, inputs, **kwargs)
+        return
+    view, read = inputs.reading()
+    REGISTRY[name].build(m, scenario, view, **kwargs)
+    block = getattr(m, name)
+    keep.reads[name] = read()
+    keep.values[name] = [(v, v.value) for v in block.component_data_objects(pyo.Var, descend_into=True)]
+    keep.built += 1
+
+
+def build_model(
+    scenario, inputs, time, soften: set[str] | None = None, unserved: bool = False, keep: KeptModel | None = None
+) -> pyo.ConcreteModel:
     """Build the whole LP for ``scenario`` on ``inputs`` over the slices ``time``.
 
     ``soften`` names targets to treat as soft; ``unserved=True`` adds unserved
     load to the balance at a diagnostic value of lost load (used only to
     explain a scenario whose supply cannot meet demand; never in a result).
+    ``keep`` (:class:`KeptModel`, sweeps): the previous build in this process,
+    whose unchanged sector blocks are used again; it then holds this build.
     """
+    inputs = inputs.for_build()  # the carriers' join, read by every sector, made once
+    carrier_table = carriers(inputs)
+    carrier_names = list(carrier_table.index)
+    names = demand_sectors(scenario)
+    order = [*names, "other", "power"]
+    blocks, reuse = {}, set()
+    if keep is not None and (soften or unserved):
+        keep = None  # diagnostic builds are made afresh
+    if keep is not None:
+        key = _model_key(scenario, time, carrier_names)
+        if keep.model is not None and keep.key == key:
+            m, blocks, removed = _cleared(keep.model)
+            reuse = _reusable(keep, order, inputs)
+            kept_blocks = {id(blocks[name]) for name in reuse}
+            for component in removed:
+                if id(component) not in kept_blocks:
+                    _dismantle(component)
+            del removed
+        else:
+            if keep.model is not None:
+                _dismantle(keep.model)  # another scenario or time slices: the old model goes
+            m = _empty_model(scenario, time, carrier_names)
+            keep.reads, keep.values = {}, {}
+        keep.model, keep.key = None, key  # set again once the build stands: a failed build is not kept
+    else:
+        m = _empty_model(scenario, time, carrier_names)
+    try:
+        _build_into(m, scenario, inputs, names, keep, blocks, reuse, soften, unserved, carrier_table)
+    except BaseException:
+        if keep is not None:
+            keep.reads, keep.values = {}, {}
+            _dismantle(m)  # holds kept blocks of older variants: freed now, not by a late full collection
+        raise
+    if keep is not None:
+        keep.model = m
+    return m
+
+
+def _build_into(m, scenario, inputs, names, keep, blocks, reuse, soften, unserved, carrier_table) -> None:
+    """The sector blocks (built, or put back from ``keep``), then the core: balance, roof PV, indicators, targets, objective."""
     spec = scenario.spec
     years = scenario.years
-    inputs = inputs.for_build()  # the carriers' join, read by every sector, made once
-    m = pyo.ConcreteModel(name=spec.name)
-    m.time = time
-    m.Y = pyo.Set(initialize=years, ordered=True, doc="planning years")
-    m.S = pyo.Set(initialize=range(time.n), ordered=True, doc="time slices")
-    carrier_table = carriers(inputs)
-    m.C = pyo.Set(initialize=list(carrier_table.index), ordered=True, doc="energy carriers")
-    m.weight = pyo.Param(m.S, initialize=dict(enumerate(time.weight.astype(float))), doc="hours per year a slice stands for")
-    m.discount = pyo.Param(m.Y, initialize=discount_factors(years, spec.years.base, spec.economics.discount_rate))
-
-    names = demand_sectors(scenario)
+    order = [*names, "other", "power"]
     for name in names:
-        REGISTRY[name].build(m, scenario, inputs)
+        _add_sector(m, name, scenario, inputs, keep, blocks, reuse)
     covered = {y: sum(pyo.value(getattr(m, n).baseline_use[y, "electricity"]) for n in names) for y in years}
-    REGISTRY["other"].build(m, scenario, inputs, covered=covered if names else None)
-    REGISTRY["power"].build(m, scenario, inputs)
-    m.sector_names = [*names, "other", "power"]
+    _add_sector(m, "other", scenario, inputs, keep, blocks, reuse, covered=covered if names else None)
+    _add_sector(m, "power", scenario, inputs, keep, blocks, reuse)
+    m.sector_names = order
 
     _balance_electricity(m, unserved)
     _roof_pv_built(m)
@@ -73,7 +229,6 @@ def build_model(scenario, inputs, time, soften: set[str] | None = None, unserved
     rows = targets_mod.resolve_targets(scenario, targets_mod.collect_indicators(m))
     targets_mod.add_targets(m, rows, spec.economics.soft_target_penalty_mcny_per_unit, soften=soften)
     _objective(m, spec, carrier_table)
-    return m
 
 
 def _balance_electricity(m, unserved: bool = False) -> None:

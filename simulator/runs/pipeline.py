@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from simulator.errors import InfeasibleError, Problem, ScenarioError, SolveError
 from simulator.intake.inputs import Inputs, apply_overrides, load_inputs
 from simulator.intake.scenario import Scenario, load_scenario
-from simulator.model.core import build_model
+from simulator.model.core import KeptModel, build_model, set_aside
 from simulator.model.targets import collect_indicators
 from simulator.model.timeslices import TimeSlices, make_timeslices
 
@@ -108,8 +108,8 @@ def prepare(scenario_path, overrides: dict | None = None, progress: Callable = _
     return Prepared(scenario, inputs, slices, {"load_s": t1 - t0, "timeslices_s": t2 - t1})
 
 
-def build(prepared: Prepared, soften: set[str] | None = None, unserved: bool = False):
-    return build_model(prepared.scenario, prepared.inputs, prepared.time, soften=soften, unserved=unserved)
+def build(prepared: Prepared, soften: set[str] | None = None, unserved: bool = False, keep: KeptModel | None = None):
+    return build_model(prepared.scenario, prepared.inputs, prepared.time, soften=soften, unserved=unserved, keep=keep)
 
 
 def run(
@@ -122,6 +122,7 @@ def run(
     only: frozenset[str] | None = None,
     alongside: Callable[[], object] | None = None,
     soft_warm: WarmStart | None = None,
+    keep: KeptModel | None = None,
 ) -> Outcome:
     """Build, solve and tabulate; explain an infeasible scenario.
 
@@ -136,12 +137,15 @@ def run(
     ``soft_warm``: like ``warm``, for the all-soft LPs that explain infeasible
     runs (their structure differs from the hard LP's: one more column per
     target), passed to :func:`explain_infeasible`.
+    ``keep``: the previous build of a sweep's variants in this process
+    (:class:`simulator.model.core.KeptModel`), whose unchanged sector blocks
+    the build uses again.
     """
     scenario = prepared.scenario
     soften = {t.id for t in scenario.spec.targets} if soft_targets else None
     t0 = time.perf_counter()
     progress("building the model")
-    model = build(prepared, soften)
+    model = build(prepared, soften, keep=keep)
     t1 = time.perf_counter()
     progress("solving with HiGHS")
     try:
@@ -182,6 +186,7 @@ def soften_in_place(model, scenario: Scenario):
     ids = {t.id for t in scenario.spec.targets}
     add_targets(model, list(old.rows.values()), scenario.spec.economics.soft_target_penalty_mcny_per_unit, soften=ids)
     old.penalty.set_value(model.targets.penalty)
+    set_aside(model, old)  # its penalty expression stays in the objective
     return model
 
 

@@ -20,6 +20,11 @@ component                 index            meaning
                                            roofs that year, GW
 ========================  ===============  =====================================
 
+A module whose block reads another sector's block (buildings reads the
+power sector's PV) names those blocks in ``READS_BLOCKS``: a sweep that uses
+unchanged blocks again (:class:`simulator.model.core.KeptModel`) then builds
+it again whenever one of them is built again.
+
 ``load`` is a :class:`simulator.model.matrix.LinearView` (rows the balance
 reads as a matrix block; ``load[y, s]`` is one row's expression). The power
 sector also exposes ``supply`` (year, slice) in GW, a ``LinearView`` too, which

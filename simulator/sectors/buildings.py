@@ -62,6 +62,8 @@ from simulator.model.measures import add_measures, check_catalogue, crf, technol
 from simulator.model.targets import Indicator
 from simulator.sectors.common import attach_contract, carriers
 
+#: blocks this sector's expressions read (the building PV of ``power``): built again whenever one of them is
+READS_BLOCKS = ("power",)
 MILLI = 1e-3  # kWh/m²·Mm² → TWh; kgce/m²·Mm² → Mtce; W/m²·Mm² → GW; GWh → TWh
 MCNY_PER_GW_PER_CNY_PER_W = 1000.0
 INTENSITY = {"electricity": "electricity_kwh_per_m2", "gas": "gas_kgce_per_m2", "heat": "heat_kgce_per_m2"}
