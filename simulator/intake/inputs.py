@@ -85,31 +85,36 @@ class Inputs:
         view._joins = {}
         return view
 
-    def reading(self) -> tuple[Inputs, Callable[[], dict]]:
+    def reading(self) -> tuple[Inputs, Callable[..., dict]]:
         """(view, read): these inputs, and a function giving the tables read through the view so far.
 
         The view shares the tables and a build view's kept joins; every table
         looked at or looked for through it (``table``, ``joined``,
-        ``derived``…) is noted. ``read()`` gives name → frame (None: looked
-        for, absent; every table when the view's set was listed). Compared
-        with a later set of tables (:meth:`reads_unchanged`), it tells whether
-        what was made from the view would come out the same.
+        ``derived``…) is noted. ``read()`` gives name → that table's frame
+        (None: looked for, absent; every table when the view's set was
+        listed); ``read(copies=True)`` a copy of each instead. Compared with a
+        later set of tables (:meth:`reads_unchanged`), it tells whether what
+        was made from the view would come out the same: the frames see tables
+        replaced since (overrides and data samples replace the tables they
+        change), the copies also tables edited in place.
         """
         seen = _SeenTables(self.tables)
         view = replace(self, tables=seen)
         view._joins = self._joins
 
-        def read() -> dict:
+        def read(copies: bool = False) -> dict:
             names = set(self.tables) if seen.all else seen.names
-            return {name: self.tables.get(name) for name in names}
+            frames = {name: self.tables.get(name) for name in names}
+            return {name: f.copy(deep=True) if copies and f is not None else f for name, f in frames.items()}
 
         return view, read
 
     def reads_unchanged(self, read: dict) -> bool:
-        """True when every table in ``read`` (:meth:`reading`) is here unchanged: the same frame, or an equal one."""
-        for name, frame in read.items():
+        """True when every table in ``read`` (:meth:`reading`) is here as read: the same frame, or one with the same
+        columns, dtypes and values."""
+        for name, kept in read.items():
             now = self.tables.get(name)
-            if now is not frame and not _same_table(now, frame):
+            if now is not kept and not _same_table(now, kept):
                 return False
         return True
 
@@ -186,8 +191,7 @@ class Inputs:
         left, right = self.tables[main], self.tables[part]
         rows = pd.Series(np.arange(len(right)), index=right[key].astype(str)).reindex(left[key].astype(str)).to_numpy()
         added = right.drop(columns=[key, "source", "description", *shared], errors="ignore").iloc[rows].reset_index(drop=True)
-        out = pd.concat([left.reset_index(drop=True), added], axis=1)
-        out.columns = pd.Index(list(out.columns), dtype=object)  # names as Python strings, as the tables read (_plain_strings)
+        out = _plain_strings(pd.concat([left.reset_index(drop=True), added], axis=1))  # names as the tables it joins
         if self._joins is not None:
             self._joins[part] = (left, right, out)
             return out.copy(deep=False)
@@ -224,13 +228,11 @@ class Inputs:
         """
         key = (prepare.__module__, prepare.__qualname__, str(self.root), _frozen(args))
         kept = _DERIVED.get(key)
-        if kept is not None and all(_same_table(self.tables.get(name), copy_) for name, copy_ in kept[0].items()):
+        if kept is not None and self.reads_unchanged(kept[0]):
             return copy.deepcopy(kept[1])
-        seen = _SeenTables(self.tables)
-        result = prepare(replace(self, tables=seen), *args)
-        names = set(self.tables) if seen.all else seen.names
-        tables = {name: None if self.tables.get(name) is None else self.tables[name].copy(deep=True) for name in names}
-        _DERIVED[key] = (tables, copy.deepcopy(result))
+        view, read = self.reading()
+        result = prepare(view, *args)
+        _DERIVED[key] = (read(copies=True), copy.deepcopy(result))  # copies: a table edited in place is seen too
         return result
 
     def confidence_counts(self, name: str) -> dict[str, int]:

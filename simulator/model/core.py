@@ -35,6 +35,11 @@ def demand_sectors(scenario) -> list[str]:
     return [name for name in DEMAND_ORDER if name in scenario.spec.sectors]
 
 
+def sector_order(scenario) -> list[str]:
+    """The sectors in build order: the enabled demand sectors, then ``other`` and ``power``."""
+    return [*demand_sectors(scenario), "other", "power"]
+
+
 def sector_blocks(model) -> list:
     """The sector blocks in build order (demand sectors, other, power)."""
     return [getattr(model, name) for name in model.sector_names]
@@ -53,7 +58,8 @@ class KeptModel:
     """The last model built for a sweep's variants in this process, to use its unchanged sector blocks again.
 
     A variant that changes only numbers of some tables (the other tables the
-    same frames or equal ones) gets the kept model back with its sets, its
+    same frames or equal ones: a variant's overrides and data samples replace
+    the tables they change, never edit them in place) gets the kept model back with its sets, its
     weights and discount factors, and the blocks of the sectors whose tables
     did not change; every other block, and the core's rows, indicators,
     targets and objective, is built again, in the order of a fresh build, so
@@ -176,8 +182,7 @@ def build_model(
     inputs = inputs.for_build()  # the carriers' join, read by every sector, made once
     carrier_table = carriers(inputs)
     carrier_names = list(carrier_table.index)
-    names = demand_sectors(scenario)
-    order = [*names, "other", "power"]
+    order = sector_order(scenario)
     blocks, reuse = {}, set()
     if keep is not None and (soften or unserved):
         keep = None  # diagnostic builds are made afresh
@@ -200,7 +205,7 @@ def build_model(
     else:
         m = _empty_model(scenario, time, carrier_names)
     try:
-        _build_into(m, scenario, inputs, names, keep, blocks, reuse, soften, unserved, carrier_table)
+        _build_into(m, scenario, inputs, keep, blocks, reuse, soften, unserved, carrier_table)
     except BaseException:
         if keep is not None:
             keep.reads, keep.values = {}, {}
@@ -211,17 +216,17 @@ def build_model(
     return m
 
 
-def _build_into(m, scenario, inputs, names, keep, blocks, reuse, soften, unserved, carrier_table) -> None:
+def _build_into(m, scenario, inputs, keep, blocks, reuse, soften, unserved, carrier_table) -> None:
     """The sector blocks (built, or put back from ``keep``), then the core: balance, roof PV, indicators, targets, objective."""
     spec = scenario.spec
     years = scenario.years
-    order = [*names, "other", "power"]
+    names = demand_sectors(scenario)
     for name in names:
         _add_sector(m, name, scenario, inputs, keep, blocks, reuse)
     covered = {y: sum(pyo.value(getattr(m, n).baseline_use[y, "electricity"]) for n in names) for y in years}
     _add_sector(m, "other", scenario, inputs, keep, blocks, reuse, covered=covered if names else None)
     _add_sector(m, "power", scenario, inputs, keep, blocks, reuse)
-    m.sector_names = order
+    m.sector_names = sector_order(scenario)
 
     _balance_electricity(m, unserved)
     _roof_pv_built(m)
