@@ -2,8 +2,10 @@
 
 Each variant below is built twice, once through the kept model and once afresh; the LP HiGHS receives must be
 the same, number for number and in the same row and column order. Which blocks are used again is worked out
-by hand from the tables each sector reads (steel and petrochemicals read imports.csv for the grid tariff of
-their measures' net cost; buildings reads pv_classes.csv and the power block's PV, ``READS_BLOCKS``).
+by hand from what each sector reads: steel and petrochemicals read the grid row of imports.csv (the tariff of
+their measures' net cost), so a green-import change leaves them standing; buildings reads the existing PV and
+profiles of pv_classes.csv, not its capex, and the power block's PV once the model stands; power reads all
+three of pv_classes, storage and imports.
 """
 
 from __future__ import annotations
@@ -55,17 +57,21 @@ def _build(prepared, inputs, keep=None):
 PV = {"pv_classes": {"utility": {"capex_cny_per_w": 2.5}}}
 STEEL = {"steel_activity": {"2025": {"crude_steel_mt": 13.0}}}
 GREEN = {"imports": {"green": {"price_cny_per_kwh": 0.47}}}
+GRID = {"imports": {"grid": {"price_cny_per_kwh": 0.60}}}
+PV_EXISTING = {"pv_classes": {"public_rooftop": {"existing_gw": 0.4}}}
 
 
 @pytest.mark.parametrize(
     ("overrides", "reused"),
     [
         ({}, {"steel", "petrochemicals", "buildings", "transport", "power"}),  # nothing changed: all but other
-        (PV, {"steel", "petrochemicals", "transport"}),  # power and buildings (pv_classes) again
+        (PV, {"steel", "petrochemicals", "buildings", "transport"}),  # power again (capex); buildings reads no capex
         (STEEL, {"petrochemicals", "buildings", "transport", "power"}),  # steel again
-        (GREEN, {"transport"}),  # imports: power, steel, petrochemicals, and buildings with power
+        (GREEN, {"steel", "petrochemicals", "buildings", "transport"}),  # power again; the grid tariff unchanged
+        (GRID, {"buildings", "transport"}),  # the grid tariff: power, steel and petrochemicals again
+        (PV_EXISTING, {"steel", "petrochemicals", "transport"}),  # existing PV: power and buildings again
     ],
-    ids=["unchanged", "pv-capex", "steel-output", "green-price"],
+    ids=["unchanged", "pv-capex", "steel-output", "green-price", "grid-price", "pv-existing"],
 )
 def test_a_kept_build_gives_the_fresh_builds_lp(prepared, overrides, reused):
     keep = KeptModel()
@@ -87,29 +93,50 @@ def test_a_chain_of_variants_solves_to_the_fresh_objectives(prepared):
         kept = solve(_build(prepared, inputs, keep), prepared.scenario.spec.solver)
         fresh = solve(_build(prepared, inputs), prepared.scenario.spec.solver)
         assert kept.objective == pytest.approx(fresh.objective, rel=1e-9, abs=0.0)
-    # each against the variant before it: PV fresh; STEEL (pv_classes back, steel changed) keeps petrochemicals
-    # and transport; GREEN (steel back, imports changed) and {} (imports back) keep transport only
-    assert keep.reused == 0 + 2 + 1 + 1
+    # each against the variant before it: PV fresh; STEEL (pv_classes back, steel changed) keeps petrochemicals,
+    # buildings and transport; GREEN (steel back, green imports changed) keeps petrochemicals, buildings and
+    # transport; {} (steel as in GREEN, the green price back) keeps all four demand sectors
+    assert keep.reused == 0 + 3 + 3 + 4
 
 
-def test_a_block_that_reads_a_rebuilt_block_is_built_again(prepared, monkeypatch):
-    """buildings' renewable share reads the power block's PV: with ``READS_BLOCKS`` removed, a variant that
-    rebuilds only power (a storage cost) would keep buildings' expressions on the old power block's columns;
-    that block is dismantled, so translating the model fails instead of giving another LP."""
+def test_a_kept_block_reads_the_rebuilt_power_block(prepared, monkeypatch):
+    """buildings' renewable share reads the power block's PV once the model stands. A storage cost rebuilds only
+    power: buildings is kept and its share made again on the new power block, so the LP is the fresh one. Were
+    the share's expressions kept from the first build (on the old, dismantled power block), translating the
+    model would fail instead of giving another LP."""
     storage = {"storage": {"battery_lfp": {"capex_energy_cny_per_wh": 0.3}}}
     keep = KeptModel()
     _build(prepared, prepared.inputs, keep)
     variant = _inputs(prepared, storage)
     _assert_same_lp(_lp(_build(prepared, variant, keep)), _lp(_build(prepared, variant)))
-    assert keep.reused == 3  # steel, petrochemicals, transport; buildings built again with power
+    assert keep.reused == 4  # steel, petrochemicals, buildings, transport
 
-    monkeypatch.setattr(buildings, "READS_BLOCKS", ())
+    def first_power_only(self, y):  # the made expressions kept whatever the power block
+        if y not in self._made:
+            self._made[y] = self._rule(y)
+        return self._made[y]
+
+    monkeypatch.setattr(buildings._AfterPower, "__getitem__", first_power_only)
     keep = KeptModel()
     _build(prepared, prepared.inputs, keep)
     stale = _build(prepared, variant, keep)
     assert keep.reused == 4
     with pytest.raises(TypeError):
         compile_lp(stale)
+
+
+def test_a_derived_read_is_compared_by_value(prepared):
+    """A reading view notes a derived result by value: a change to another row of its table leaves it standing,
+    a change to its own row does not."""
+    from simulator.sectors.industry import grid_tariff
+
+    view, read = prepared.inputs.reading()
+    tariff = view.derived(grid_tariff)
+    assert tariff[0] == pytest.approx(float(prepared.inputs.tables["imports"].set_index("channel").at["grid", "price_cny_per_kwh"]))
+    noted = read()
+    assert "imports" not in noted and len(noted) == 1
+    assert _inputs(prepared, GREEN).reads_unchanged(noted)
+    assert not _inputs(prepared, GRID).reads_unchanged(noted)
 
 
 def test_a_failed_build_is_not_kept(prepared):

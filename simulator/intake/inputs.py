@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.errors import DataError, Problem
+from simulator.errors import DataError, Problem, SimulatorError
 from simulator.intake import physical
 
 SOURCE_COLUMNS = ["id", "title", "publisher", "year", "address", "confidence", "note"]
@@ -89,14 +89,19 @@ class Inputs:
         """(view, read): these inputs, and a function giving the tables read through the view so far.
 
         The view shares the tables and a build view's kept joins; every table
-        looked at or looked for through it (``table``, ``joined``,
-        ``derived``…) is noted. ``read()`` gives name → that table's frame
-        (None: looked for, absent; every table when the view's set was
-        listed); ``read(copies=True)`` a copy of each instead. Compared with a
+        looked at or looked for through it (``table``, ``joined``…) is noted,
+        and every :meth:`derived` result by its value instead of the tables it
+        was made from. ``read()`` gives name → that table's frame (None:
+        looked for, absent; every table when the view's set was listed) and
+        (``derived``, key) → (prepare, args, result) for each derived result;
+        ``read(copies=True)`` a copy of each frame instead. Compared with a
         later set of tables (:meth:`reads_unchanged`), it tells whether what
         was made from the view would come out the same: the frames see tables
         replaced since (overrides and data samples replace the tables they
-        change), the copies also tables edited in place.
+        change), the copies also tables edited in place, and a derived result
+        is made again from the later tables and compared by value, so a read
+        of one row or column of a table (the grid tariff of ``imports.csv``)
+        stands while the table's other rows change.
         """
         seen = _SeenTables(self.tables)
         view = replace(self, tables=seen)
@@ -105,7 +110,8 @@ class Inputs:
         def read(copies: bool = False) -> dict:
             names = set(self.tables) if seen.all else seen.names
             frames = {name: self.tables.get(name) for name in names}
-            return {name: f.copy(deep=True) if copies and f is not None else f for name, f in frames.items()}
+            out: dict = {name: f.copy(deep=True) if copies and f is not None else f for name, f in frames.items()}
+            return {**out, **seen.values}
 
         return view, read
 
@@ -113,10 +119,22 @@ class Inputs:
         """True when every table in ``read`` (:meth:`reading`) is here as read: the same frame, or one with the same
         columns, dtypes and values."""
         for name, kept in read.items():
+            if isinstance(name, tuple):  # a derived result, read by its value
+                if not self._same_derived(*kept):
+                    return False
+                continue
             now = self.tables.get(name)
             if now is not kept and not _same_table(now, kept):
                 return False
         return True
+
+    def _same_derived(self, prepare, args: tuple, kept) -> bool:
+        """True when :meth:`derived` ``(prepare, *args)`` on these tables equals ``kept``; False where it now fails."""
+        try:
+            now = self.derived(prepare, *args)
+        except SimulatorError:
+            return False
+        return _same_value(now, kept)
 
     def table(self, name: str, required: list[str] | None = None) -> pd.DataFrame:
         """Table ``name`` (file stem); refuses a missing table or columns."""
@@ -227,6 +245,10 @@ class Inputs:
         are raised, never kept. ``args``: lists, tuples and plain values.
         """
         key = (prepare.__module__, prepare.__qualname__, str(self.root), _frozen(args))
+        if isinstance(self.tables, _SeenTables):  # a reading view notes the result, not the tables it comes from
+            result = replace(self, tables=dict(dict.items(self.tables))).derived(prepare, *args)
+            self.tables.values[("derived", key)] = (prepare, args, copy.deepcopy(result))
+            return result
         kept = _DERIVED.get(key)
         if kept is not None and self.reads_unchanged(kept[0]):
             return copy.deepcopy(kept[1])
@@ -278,6 +300,7 @@ class _SeenTables(dict):
         super().__init__(dict.items(tables))  # dict's own items: copying a _SeenTables is not a read of every table
         self.names: set[str] = set()
         self.all = False
+        self.values: dict[tuple, tuple] = {}  # ("derived", key) → (prepare, args, result) of Inputs.derived
 
     def __getitem__(self, name):
         self.names.add(name)
@@ -326,6 +349,26 @@ def _same_table(frame: pd.DataFrame | None, kept: pd.DataFrame | None) -> bool:
         and frame.index.equals(kept.index)
         and frame.equals(kept)
     )
+
+
+def _same_value(a, b) -> bool:
+    """True when two results of :meth:`Inputs.derived` are equal: frames and series as :func:`_same_table`
+    (index, dtypes, values), arrays by shape, dtype and values (NaN equal to NaN), containers item by item."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, pd.DataFrame):
+        return _same_table(a, b)
+    if isinstance(a, pd.Series):
+        return a.dtype == b.dtype and a.index.equals(b.index) and a.equals(b)
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and a != a:
+        return b != b  # NaN
+    return bool(a == b)
 
 
 def _plain(value):

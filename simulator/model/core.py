@@ -64,8 +64,11 @@ class KeptModel:
     did not change; every other block, and the core's rows, indicators,
     targets and objective, is built again, in the order of a fresh build, so
     the LP is the fresh build's, row for row and column for column
-    (tests/test_kept_model.py compares them). A sector that reads another
-    sector's block (its module's ``READS_BLOCKS``) is built again with it.
+    (tests/test_kept_model.py compares them). Tables are compared as a
+    whole, data a sector takes through :meth:`Inputs.derived` by value (see
+    :meth:`Inputs.reading`). A block reads another sector's block only
+    once the whole model stands, on the model's current block (buildings'
+    PV share), so a kept block never holds a rebuilt block's columns.
     ``other`` (built from the demand sectors' baselines) is always built
     again. Any other change (the scenario beyond its ``overrides``, the time
     slices, the carriers) builds the whole model afresh.
@@ -85,16 +88,8 @@ def _model_key(scenario, time, carrier_names: list[str]) -> tuple:
 
 
 def _reusable(keep: KeptModel, order: list[str], inputs) -> set[str]:
-    """The sectors of ``order`` whose kept blocks stand as built: tables unchanged, and every block they read kept too."""
-    kept = {name for name in order if name != "other" and name in keep.reads and inputs.reads_unchanged(keep.reads[name])}
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(kept):
-            if any(dep not in kept for dep in getattr(REGISTRY[name], "READS_BLOCKS", ())):
-                kept.discard(name)
-                changed = True
-    return kept
+    """The sectors of ``order`` whose kept blocks stand as built: what they read of the inputs unchanged."""
+    return {name for name in order if name != "other" and name in keep.reads and inputs.reads_unchanged(keep.reads[name])}
 
 
 def _empty_model(scenario, time, carrier_names: list[str]) -> pyo.ConcreteModel:

@@ -20,10 +20,10 @@ component                 index            meaning
                                            roofs that year, GW
 ========================  ===============  =====================================
 
-A module whose block reads another sector's block (buildings reads the
-power sector's PV) names those blocks in ``READS_BLOCKS``: a sweep that uses
-unchanged blocks again (:class:`simulator.model.core.KeptModel`) then builds
-it again whenever one of them is built again.
+A block reads another sector's block only once the whole model stands, on
+the model's current block (buildings reads the power sector's PV through an
+expression made on first use): a sweep that puts unchanged blocks back
+(:class:`simulator.model.core.KeptModel`) may build the other block again.
 
 ``load`` is a :class:`simulator.model.matrix.LinearView` (rows the balance
 reads as a matrix block; ``load[y, s]`` is one row's expression). The power

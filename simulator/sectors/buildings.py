@@ -62,8 +62,6 @@ from simulator.model.measures import add_measures, check_catalogue, crf, technol
 from simulator.model.targets import Indicator
 from simulator.sectors.common import attach_contract, carriers
 
-#: blocks this sector's expressions read (the building PV of ``power``): built again whenever one of them is
-READS_BLOCKS = ("power",)
 MILLI = 1e-3  # kWh/m²·Mm² → TWh; kgce/m²·Mm² → Mtce; W/m²·Mm² → GW; GWh → TWh
 MCNY_PER_GW_PER_CNY_PER_W = 1000.0
 INTENSITY = {"electricity": "electricity_kwh_per_m2", "gas": "gas_kgce_per_m2", "heat": "heat_kgce_per_m2"}
@@ -161,9 +159,16 @@ def _tables(inputs, carrier_names: list[str], pv_classes: list[str]):
     return stock, params, cat
 
 
-def _full_load_hours(model, inputs) -> dict[str, float]:
+def _pv_classes(inputs) -> pd.DataFrame:
+    """The PV classes as buildings read them: existing_gw (GW) and profile, indexed by pv_class.
+
+    Read through :meth:`Inputs.derived`: a kept buildings block stands while other columns (capex) change.
+    """
+    return inputs.table("pv_classes", ["pv_class", "existing_gw", "profile"]).set_index("pv_class")[["existing_gw", "profile"]]
+
+
+def _full_load_hours(model, pv: pd.DataFrame) -> dict[str, float]:
     """Full-load hours of each PV class on the model's slices (h/yr)."""
-    pv = inputs.table("pv_classes", ["pv_class", "profile"]).set_index("pv_class")
     weight = np.asarray(model.time.weight, dtype=float)
     return {k: float(np.dot(weight, model.time.factor(pv.at[k, "profile"]))) for k in pv.index}
 
@@ -176,7 +181,7 @@ def build(model, scenario, inputs):
     settings = scenario.sector_settings.get("buildings", Settings())
     table = carriers(inputs)
     carrier_names = list(table.index)
-    pv_table = inputs.table("pv_classes", ["pv_class", "existing_gw"]).set_index("pv_class")
+    pv_table = inputs.derived(_pv_classes)
     stock, params, cat = inputs.derived(_tables, carrier_names, list(pv_table.index))  # made again when its tables change
     years = list(model.Y)
     base = scenario.spec.years.base
@@ -221,16 +226,22 @@ def build(model, scenario, inputs):
 
 
 class _AfterPower:
-    """A yearly expression that reads ``model.power``, made on first use.
+    """A yearly expression that reads ``model.power``, made on first use, on the model's current power block.
 
     The power sector is built after the demand sectors; targets and result
-    tables read indicators only once the whole model stands.
+    tables read indicators only once the whole model stands. A sweep's kept
+    model (:class:`simulator.model.core.KeptModel`) may put this block back
+    beside a power block built again: the expressions are then made again
+    on the new block's columns.
     """
 
-    def __init__(self, rule):
-        self._rule, self._made = rule, {}
+    def __init__(self, model, rule):
+        self._model, self._rule, self._made, self._power = model, rule, {}, None
 
     def __getitem__(self, y):
+        power = self._model.power
+        if power is not self._power:
+            self._made, self._power = {}, power
         if y not in self._made:
             self._made[y] = self._rule(y)
         return self._made[y]
@@ -361,7 +372,7 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
     )
     mtce = table["mtce_per_unit"].astype(float).to_dict()
     mtce["electricity"] = elec
-    flh = _full_load_hours(model, inputs)
+    flh = _full_load_hours(model, pv_table)
     rows = cat.set_index("measure")
     ren = rows["renewable_heat_mtce_per_unit"].astype(float).to_dict()
     kind = rows["renewable_kind"].to_dict()
@@ -377,9 +388,9 @@ def _indicators(b, model, scenario, inputs, stock, cat, settings, pv_table, buil
         model.Y, rule=lambda bb, y: sum(bb.renewable_heat[y, h] for h in heat_counted), doc="renewable heat counted in the share, Mtce"
     )
     # PV of the building classes as the power sector builds it (existing + new), at full-load hours (TWh/yr)
-    b.building_pv_twh = _AfterPower(lambda y: sum(flh[q] * model.power.pv_capacity[y, q] for q in building_classes) * MILLI)
+    b.building_pv_twh = _AfterPower(model, lambda y: sum(flh[q] * model.power.pv_capacity[y, q] for q in building_classes) * MILLI)
     b.renewable_used = _AfterPower(
-        lambda y: b.renewable_heat_counted[y] + (elec * b.building_pv_twh[y] if pv_counted and building_classes else 0.0)
+        model, lambda y: b.renewable_heat_counted[y] + (elec * b.building_pv_twh[y] if pv_counted and building_classes else 0.0)
     )
     b.energy_use = pyo.Expression(
         model.Y,

@@ -122,20 +122,33 @@ def carrier_prices(inputs, model) -> dict[str, float]:
     CNY/kWh × 1000 = M CNY/TWh.
     """
     price = carriers(inputs)["price_mcny_per_unit"].astype(float).to_dict()
-    imports = inputs.tables.get("imports")
-    if imports is None or "green" not in imports or imports.empty:
+    tariff = inputs.derived(grid_tariff)
+    if tariff is None:
         price["electricity"] = float("nan")
         return price
-    grid = imports[imports["green"].astype(int) == 0]
-    row = (grid if not grid.empty else imports).iloc[0]
+    base, time_of_use, flat = tariff
     tou = 1.0
     profiles = model.time.profiles
-    if int(row.get("time_of_use", 0)) and "tou_multiplier" in profiles and LOAD_PROFILE in profiles:
+    if time_of_use and "tou_multiplier" in profiles and LOAD_PROFILE in profiles:
         shape = model.time.shape(LOAD_PROFILE)
         tou = float(np.dot(model.time.weight * shape, model.time.factor("tou_multiplier")))
-    flat = pd.to_numeric(pd.Series([row.get("flat_price_cny_per_kwh", 0.0)]), errors="coerce").fillna(0.0).iloc[0]
-    price["electricity"] = (float(row["price_cny_per_kwh"]) * tou + float(flat)) * 1000.0
+    price["electricity"] = (base * tou + flat) * 1000.0
     return price
+
+
+def grid_tariff(inputs) -> tuple[float, bool, float] | None:
+    """The grid channel's tariff in ``imports.csv`` (the first row with ``green`` 0, else the first row):
+    (base price CNY/kWh, time-of-use applies, flat part CNY/kWh, 0 when absent); None without import rows.
+
+    Read through :meth:`Inputs.derived`, so a block made from it stands while other rows (the green channel) change.
+    """
+    imports = inputs.tables.get("imports")
+    if imports is None or "green" not in imports or imports.empty:
+        return None
+    grid = imports[imports["green"].astype(int) == 0]
+    row = (grid if not grid.empty else imports).iloc[0]
+    flat = pd.to_numeric(pd.Series([row.get("flat_price_cny_per_kwh", 0.0)]), errors="coerce").fillna(0.0).iloc[0]
+    return float(row["price_cny_per_kwh"]), bool(int(row.get("time_of_use", 0))), float(flat)
 
 
 def product_conversion_mtce(inputs, scenario, products: list[str]) -> dict[str, dict[str, float]]:
