@@ -131,7 +131,7 @@ class Inputs:
     def _same_derived(self, prepare, args: tuple, kept) -> bool:
         """True when :meth:`derived` ``(prepare, *args)`` on these tables equals ``kept``; False where it now fails."""
         try:
-            now = self.derived(prepare, *args)
+            now = self._kept_derived(prepare, args)
         except SimulatorError:
             return False
         return _same_value(now, kept)
@@ -244,18 +244,22 @@ class Inputs:
         through ``tables`` (``table``, ``joined``, ``check``…); its problems
         are raised, never kept. ``args``: lists, tuples and plain values.
         """
-        key = (prepare.__module__, prepare.__qualname__, str(self.root), _frozen(args))
+        kept = self._kept_derived(prepare, args)
         if isinstance(self.tables, _SeenTables):  # a reading view notes the result, not the tables it comes from
-            result = replace(self, tables=dict(dict.items(self.tables))).derived(prepare, *args)
-            self.tables.values[("derived", key)] = (prepare, args, copy.deepcopy(result))
-            return result
+            self.tables.values[("derived", _derived_key(self, prepare, args))] = (prepare, args, kept)
+        return copy.deepcopy(kept)
+
+    def _kept_derived(self, prepare, args: tuple):
+        """The kept result of :meth:`derived` (made again if its tables changed): shared, never to be edited."""
+        key = _derived_key(self, prepare, args)
+        inputs = replace(self, tables=dict(dict.items(self.tables))) if isinstance(self.tables, _SeenTables) else self
         kept = _DERIVED.get(key)
-        if kept is not None and self.reads_unchanged(kept[0]):
-            return copy.deepcopy(kept[1])
-        view, read = self.reading()
+        if kept is not None and inputs.reads_unchanged(kept[0]):
+            return kept[1]
+        view, read = inputs.reading()
         result = prepare(view, *args)
         _DERIVED[key] = (read(copies=True), copy.deepcopy(result))  # copies: a table edited in place is seen too
-        return result
+        return _DERIVED[key][1]
 
     def confidence_counts(self, name: str) -> dict[str, int]:
         """How many numeric values of a table rest on each confidence level.
@@ -349,6 +353,10 @@ def _same_table(frame: pd.DataFrame | None, kept: pd.DataFrame | None) -> bool:
         and frame.index.equals(kept.index)
         and frame.equals(kept)
     )
+
+
+def _derived_key(inputs: Inputs, prepare, args: tuple) -> tuple:
+    return (prepare.__module__, prepare.__qualname__, str(inputs.root), _frozen(args))
 
 
 def _same_value(a, b) -> bool:
