@@ -55,8 +55,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from scipy.stats import qmc
 
 from simulator.errors import InfeasibleError, InputError, Problem, ScenarioError, SimulatorError
 from simulator.intake.inputs import Inputs, apply_overrides, load_inputs
@@ -75,6 +73,8 @@ class SweepError(InputError):
 
 def _inverse_cdf(p: SweepParameter, u: np.ndarray) -> np.ndarray:
     """Map uniform draws ``u`` in (0, 1) through the parameter's inverse CDF."""
+    from scipy import stats  # here, not at the top: a worker imports this module and never samples
+
     if p.distribution == "uniform":
         return p.low + u * (p.high - p.low)
     if p.distribution == "triangular":
@@ -87,6 +87,8 @@ def _inverse_cdf(p: SweepParameter, u: np.ndarray) -> np.ndarray:
 
 
 def _latin_hypercube(d: int, n: int, seed: int) -> np.ndarray:
+    from scipy.stats import qmc
+
     try:
         sampler = qmc.LatinHypercube(d=d, rng=np.random.default_rng(seed))
     except TypeError:  # scipy < 1.15 names the generator ``seed``
@@ -425,6 +427,8 @@ def _quantile(values: pd.Series, p: float) -> float:
 
 def _drivers(x: pd.DataFrame, y: pd.Series, top: int) -> list[tuple[str, float]]:
     """The ``top`` columns of ``x`` with the largest |Spearman ρ| with ``y`` (ties by name)."""
+    from scipy import stats
+
     varying = [c for c in x.columns if x[c].nunique() > 1]
     if not varying or len(y) < 3:
         return []
