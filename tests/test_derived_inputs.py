@@ -81,3 +81,41 @@ def test_tables_hold_text_as_python_strings_with_missing_values_kept(tmp_path):
     storage = load_inputs(WUHAN).tables["storage"]
     assert storage["technology"].tolist() == ["battery_lfp"] and storage["technology"].dtype == object
     assert not any(isinstance(storage[c].dtype, pd.StringDtype) for c in storage.columns)
+
+
+def test_derived_values_compare_by_value_and_a_failing_remake_counts_as_changed():
+    """_same_value, worked by hand: NaN equals NaN (floats and float arrays), 1 (int) is not 1.0 (float), an int64
+    array is not its float64 copy, frames compare with their dtypes, containers item by item. A reading view that
+    read steel's intensity through ``derived`` sees it unchanged under an unrelated override (the grid price), changed
+    under a coal override (0.45 Mtce/Mt), and changed where remaking it fails (a coal row with an unknown unit)."""
+    import numpy as np
+
+    from simulator.intake.inputs import _same_value
+
+    nan = float("nan")
+    assert _same_value(nan, nan) and _same_value((1.0, nan), (1.0, nan))
+    assert not _same_value(1, 1.0) and not _same_value(1.0, 1.0 + 1e-15)
+    assert _same_value(np.array([1.0, nan]), np.array([1.0, nan]))
+    assert not _same_value(np.array([1, 2]), np.array([1.0, 2.0]))
+    frame = pd.DataFrame({"a": [1.0, nan], "b": ["x", None]})
+    assert _same_value({"f": frame, "n": [1, 2]}, {"f": frame.copy(), "n": [1, 2]})
+    assert not _same_value({"f": frame}, {"f": frame.astype({"a": "float32"})})
+    assert not _same_value({"f": frame, "n": [1, 2]}, {"n": [1, 2], "f": frame})  # key order is part of the value
+
+    inputs = load_inputs(WUHAN)
+    view, read = inputs.reading()
+    assert _coal(view) == pytest.approx(0.425, rel=1e-15)
+    noted = read()
+    assert "steel_intensity" not in noted and len(noted) == 1  # noted by value only
+
+    def override(changes: dict):
+        return apply_overrides(inputs, changes, lambda loc: str(loc))
+
+    assert override({"imports": {"grid": {"price_cny_per_kwh": 0.6}}}).reads_unchanged(noted)
+    assert not override({"steel_intensity": {"crude_steel.coal": {"value": 450.0}}}).reads_unchanged(noted)
+    frames = dict(inputs.tables)
+    frames["steel_intensity"] = frames["steel_intensity"].copy()
+    frames["steel_intensity"].loc[frames["steel_intensity"]["id"] == "crude_steel.coal", "unit"] = "kWh/t"
+    from dataclasses import replace
+
+    assert not replace(inputs, tables=frames).reads_unchanged(noted)
