@@ -191,8 +191,19 @@ def test_the_numbers_kept_for_a_reused_lp_are_those_highs_holds():
 
     m = _lp()
     compiled = highs.compile_lp(m)
-    kept = highs._arrays(compiled)
-    read_back = highs._arrays(highs.CompiledLP(compiled.repn, compiled.lp))
+    kept = compiled.arrays
+    lp = compiled.lp  # what HiGHS holds, read back
+    read_back = {
+        "cost": lp.col_cost_,
+        "offset": lp.offset_,
+        "col_lower": lp.col_lower_,
+        "col_upper": lp.col_upper_,
+        "row_lower": lp.row_lower_,
+        "row_upper": lp.row_upper_,
+        "start": lp.a_matrix_.start_,
+        "index": lp.a_matrix_.index_,
+        "value": lp.a_matrix_.value_,
+    }
     assert set(kept) == set(read_back)
     for key, value in kept.items():
         assert np.array_equal(np.asarray(value), np.asarray(read_back[key])), key

@@ -105,16 +105,16 @@ def _empty_model(scenario, time, carrier_names: list[str]) -> pyo.ConcreteModel:
     return m
 
 
-def _cleared(m) -> tuple[pyo.ConcreteModel, dict, list]:
-    """``m`` with every component but :data:`BASE_COMPONENTS` taken off; returns it, its sector blocks by name
-    and the components taken off."""
+def _cleared(m) -> tuple[dict, list]:
+    """Take every component but :data:`BASE_COMPONENTS` off ``m``; returns its sector blocks by name and the
+    components taken off."""
     blocks = {name: getattr(m, name) for name in getattr(m, "sector_names", [])}
     removed = [c for c in m.component_objects(descend_into=False) if c.local_name not in BASE_COMPONENTS]
     for component in removed:
         m.del_component(component)
     removed += m.__dict__.pop("_set_aside", [])
     m._compact_decl_storage()  # Pyomo keeps a placeholder per deleted component otherwise
-    return m, blocks, removed
+    return blocks, removed
 
 
 def _dismantle(component) -> None:
@@ -184,7 +184,8 @@ def build_model(
     if keep is not None:
         key = _model_key(scenario, time, carrier_names)
         if keep.model is not None and keep.key == key:
-            m, blocks, removed = _cleared(keep.model)
+            m = keep.model
+            blocks, removed = _cleared(m)
             reuse = _reusable(keep, order, inputs)
             kept_blocks = {id(blocks[name]) for name in reuse}
             for component in removed:

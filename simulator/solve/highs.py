@@ -218,8 +218,8 @@ class CompiledLP:
     repn: object
     lp: object
     #: the numbers handed to ``lp`` (cost, offset, col/row bounds, CSC start/index/value), as numpy arrays: read
-    #: back from ``lp`` each would be copied out of HiGHS again (about 8 ms a 12-day LP); see :func:`_arrays`
-    arrays: dict = field(default_factory=dict)
+    #: back from ``lp`` each would be copied out of HiGHS again (about 8 ms a 12-day LP)
+    arrays: dict
 
 
 def _matrix_families(model) -> list:
@@ -424,30 +424,12 @@ def _signature(compiled: CompiledLP) -> str:
     the solution is read back through the new LP's own rows and columns).
     Building the 20,000-odd Pyomo names of a 36-day LP took about 1 s a variant.
     """
-    lp, arrays = compiled.lp, _arrays(compiled)
+    lp, arrays = compiled.lp, compiled.arrays
     digest = hashlib.sha256()
     digest.update(f"{lp.num_row_}x{lp.num_col_}".encode())
     digest.update(np.asarray(arrays["start"], dtype=np.int64).tobytes())
     digest.update(np.asarray(arrays["index"], dtype=np.int64).tobytes())
     return digest.hexdigest()
-
-
-def _arrays(compiled: CompiledLP) -> dict:
-    """The LP's numbers as numpy arrays: those :func:`compile_lp` handed to HiGHS, else read back from the ``HighsLp``."""
-    if compiled.arrays:
-        return compiled.arrays
-    lp = compiled.lp
-    return {
-        "cost": np.asarray(lp.col_cost_, dtype=float),
-        "offset": float(lp.offset_),
-        "col_lower": np.asarray(lp.col_lower_, dtype=float),
-        "col_upper": np.asarray(lp.col_upper_, dtype=float),
-        "row_lower": np.asarray(lp.row_lower_, dtype=float),
-        "row_upper": np.asarray(lp.row_upper_, dtype=float),
-        "start": np.asarray(lp.a_matrix_.start_),
-        "index": np.asarray(lp.a_matrix_.index_),
-        "value": np.asarray(lp.a_matrix_.value_, dtype=float),
-    }
 
 
 def _update_in_place(h, old: dict, new: dict) -> int:
@@ -537,7 +519,7 @@ def solve(
     os.close(log_fd)
     reused = False
     if warm is not None:
-        signature, arrays = _signature(compiled), _arrays(compiled)
+        signature, arrays = _signature(compiled), compiled.arrays
         if warm.highs is not None and signature == warm.signature:
             h, reused = warm.highs, True
             _update_in_place(h, warm.arrays, arrays)
